@@ -1,0 +1,135 @@
+#include "fohd/Options.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+namespace foh::fohd {
+namespace {
+template <typename T>
+bool parseNumber(std::string_view text, T& out) {
+    if constexpr (std::is_floating_point_v<T>) {
+        char* end = nullptr;
+        const std::string s(text);
+        out = static_cast<T>(std::strtod(s.c_str(), &end));
+        return !s.empty() && end == s.c_str() + s.size();
+    } else {
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+        return ec == std::errc() && ptr == text.data() + text.size();
+    }
+}
+
+bool splitPair(std::string_view text, std::pair<std::string, std::string>& out) {
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 1 == text.size()) return false;
+    out = {std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+    return true;
+}
+}  // namespace
+
+const char* usage() {
+    return "usage: fohd [options]\n"
+           "  --backend auto|jack|dummy  audio backend (auto: JACK when a server answers, else dummy)\n"
+           "  --channels N               input channels, 1..512 (default 32)\n"
+           "  --rate HZ                  dummy backend sample rate (default 48000)\n"
+           "  --period FRAMES            dummy backend period (default 64)\n"
+           "  --name NAME                JACK client name (default fohd)\n"
+           "  --server NAME              JACK server name (default: $JACK_DEFAULT_SERVER or the default server)\n"
+           "  --connect OURS=THEIRS      keep a JACK connection, e.g. in_1=system:capture_1, main_L=system:playback_1\n"
+           "  --set ADDRESS=VALUE        set a parameter at start, e.g. /ch/1/fader=-6 (repeatable)\n"
+           "  --demo                     play the synthesized demo show into channels 1-4\n"
+           "  --status-interval SECONDS  status line period (default 1, 0 = off)\n"
+           "  --run-seconds SECONDS      stop after this long (default: until SIGINT/SIGTERM)\n"
+           "  --list-params              print the parameter registry as Markdown and exit\n"
+           "  --help\n";
+}
+
+std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        auto value = [&](std::string_view& out) {
+            if (i + 1 >= argc) {
+                error = std::string(arg) + " needs a value";
+                return false;
+            }
+            out = argv[++i];
+            return true;
+        };
+        std::string_view v;
+        if (arg == "--help" || arg == "-h") {
+            o.help = true;
+        } else if (arg == "--demo") {
+            o.demo = true;
+        } else if (arg == "--list-params") {
+            o.listParams = true;
+        } else if (arg == "--backend") {
+            if (!value(v)) return std::nullopt;
+            if (v == "auto") o.backend = BackendChoice::Auto;
+            else if (v == "jack") o.backend = BackendChoice::Jack;
+            else if (v == "dummy") o.backend = BackendChoice::Dummy;
+            else {
+                error = "--backend must be auto, jack or dummy";
+                return std::nullopt;
+            }
+        } else if (arg == "--channels") {
+            if (!value(v)) return std::nullopt;
+            if (!parseNumber(v, o.channels) || o.channels < 1 || o.channels > 512) {
+                error = "--channels must be a whole number from 1 to 512";
+                return std::nullopt;
+            }
+        } else if (arg == "--rate") {
+            if (!value(v)) return std::nullopt;
+            if (!parseNumber(v, o.rate) || o.rate < 8000 || o.rate > 384000) {
+                error = "--rate must be a sample rate from 8000 to 384000";
+                return std::nullopt;
+            }
+        } else if (arg == "--period") {
+            if (!value(v)) return std::nullopt;
+            if (!parseNumber(v, o.period) || o.period < 16 || o.period > 8192) {
+                error = "--period must be from 16 to 8192 frames";
+                return std::nullopt;
+            }
+        } else if (arg == "--name") {
+            if (!value(v)) return std::nullopt;
+            o.name = v;
+        } else if (arg == "--server") {
+            if (!value(v)) return std::nullopt;
+            o.server = v;
+        } else if (arg == "--connect") {
+            if (!value(v)) return std::nullopt;
+            std::pair<std::string, std::string> p;
+            if (!splitPair(v, p)) {
+                error = "--connect takes OURPORT=THEIRPORT, e.g. in_1=system:capture_1";
+                return std::nullopt;
+            }
+            o.connections.push_back(p);
+        } else if (arg == "--set") {
+            if (!value(v)) return std::nullopt;
+            std::pair<std::string, std::string> p;
+            if (!splitPair(v, p)) {
+                error = "--set takes ADDRESS=VALUE, e.g. /ch/1/fader=-6";
+                return std::nullopt;
+            }
+            o.sets.push_back(p);
+        } else if (arg == "--status-interval") {
+            if (!value(v)) return std::nullopt;
+            if (!parseNumber(v, o.statusInterval) || o.statusInterval < 0) {
+                error = "--status-interval must be a number of seconds >= 0";
+                return std::nullopt;
+            }
+        } else if (arg == "--run-seconds") {
+            if (!value(v)) return std::nullopt;
+            if (!parseNumber(v, o.runSeconds) || o.runSeconds < 0) {
+                error = "--run-seconds must be a number of seconds >= 0";
+                return std::nullopt;
+            }
+        } else {
+            error = "unknown option " + std::string(arg);
+            return std::nullopt;
+        }
+    }
+    return o;
+}
+
+}  // namespace foh::fohd

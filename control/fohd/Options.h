@@ -1,0 +1,33 @@
+#pragma once
+// fohd's command line.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace foh::fohd {
+
+enum class BackendChoice { Auto, Jack, Dummy };
+
+struct Options {
+    BackendChoice backend = BackendChoice::Auto;
+    int channels = 32;
+    double rate = 48000.0;  ///< dummy backend; JACK uses the server's rate
+    int period = 64;        ///< dummy backend; JACK uses the server's period
+    std::string name = "fohd";
+    std::string server;
+    std::vector<std::pair<std::string, std::string>> connections;  ///< --connect ours=theirs
+    std::vector<std::pair<std::string, std::string>> sets;         ///< --set address=value (parsed later)
+    bool demo = false;
+    double statusInterval = 1.0;  ///< seconds; 0 turns the status line off
+    double runSeconds = 0.0;      ///< 0: until SIGINT/SIGTERM
+    bool listParams = false;
+    bool help = false;
+};
+
+/// Parses argv. Returns the options, or nullopt with `error` set.
+[[nodiscard]] std::optional<Options> parseOptions(int argc, char** argv, std::string& error);
+[[nodiscard]] const char* usage();
+
+}  // namespace foh::fohd

@@ -1,0 +1,172 @@
+// fohd: the FOH console engine daemon. Picks a backend, runs the engine, and serves the control loop (Boost.Asio):
+// signals, backend housekeeping (JACK reconnection), snapshot garbage collection, meters and the status line.
+
+#include <utility>  // before Asio under C++20 (Boost 1.74)
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "backend/DummyBackend.h"
+#include "backend/JackBackend.h"
+#include "core/Engine.h"
+#include "demo/DemoShow.h"
+#include "fohd/Options.h"
+#include "fohd/StatusLine.h"
+#include "params/ParamCurve.h"
+#include "util/Log.h"
+
+namespace {
+
+void printParams(const foh::ParamRegistry& registry) {
+    // One row per parameter kind (channel 1 stands for every channel): the registry is the source of this table.
+    std::printf("| address | unit | range | default | 0..1 curve | group | what it does |\n");
+    std::printf("|---|---|---|---|---|---|---|\n");
+    for (const foh::ParamInfo& p : registry.all()) {
+        if (p.target.object == foh::ObjectKind::Channel && p.target.index != 0) continue;
+        std::string address = p.address;
+        if (p.target.object == foh::ObjectKind::Channel) address.replace(0, 5, "/ch/N");
+        const foh::ParamSpec& s = *p.spec;
+        std::printf("| `%s` | %s | %g .. %g%s | %s | %s | %s | %s |\n", address.c_str(),
+                    std::string(foh::unitSymbol(s.unit)).c_str(), static_cast<double>(s.min),
+                    static_cast<double>(s.max), s.minusInfAtBottom ? " (bottom = -inf)" : "",
+                    foh::formatValue(s, s.def).c_str(), std::string(foh::curveName(s.curve)).c_str(),
+                    std::string(foh::groupName(s.group)).c_str(), std::string(s.help).c_str());
+    }
+}
+
+bool applySets(foh::Engine& engine, foh::CommandQueue& queue,
+               const std::vector<std::pair<std::string, std::string>>& sets) {
+    for (const auto& [address, text] : sets) {
+        char* end = nullptr;
+        float value = std::strtof(text.c_str(), &end);
+        if (text == "-inf") value = -INFINITY;
+        else if (text == "on" || text == "true") value = 1.0f;
+        else if (text == "off" || text == "false") value = 0.0f;
+        else if (end != text.c_str() + text.size()) {
+            FOH_LOG_ERROR("--set %s=%s: not a number", address.c_str(), text.c_str());
+            return false;
+        }
+        const foh::Checked c = engine.set(queue, address, value);
+        if (!c.ok) {
+            FOH_LOG_ERROR("--set: %s", c.error.c_str());
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace foh;
+    std::string error;
+    const auto parsed = fohd::parseOptions(argc, argv, error);
+    if (!parsed) {
+        std::fprintf(stderr, "fohd: %s\n%s", error.c_str(), fohd::usage());
+        return 2;
+    }
+    const fohd::Options& opt = *parsed;
+    if (opt.help) {
+        std::fputs(fohd::usage(), stdout);
+        return 0;
+    }
+    Engine engine(GraphConfig{opt.channels, opt.rate, opt.period});
+    if (opt.listParams) {
+        printParams(*engine.registry());
+        return 0;
+    }
+
+    if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+        FOH_LOG_WARN("mlockall not permitted (%s): memory may be paged out under pressure", std::strerror(errno));
+
+    CommandQueue* queue = engine.openQueue("fohd");
+    if (opt.demo) {
+        engine.setPlayback(demo::makeDemoStems(opt.rate));
+        for (const auto& [address, value] : demo::demoMix()) (void)engine.set(*queue, address, value);
+        FOH_LOG_INFO("demo show: kick, bass, keys and voice on channels 1-4");
+    }
+    if (!applySets(engine, *queue, opt.sets)) return 2;
+
+    // Backend: JACK when asked for, or (auto) when a server answers; otherwise the internal clock.
+    std::unique_ptr<Backend> backend;
+    const bool tryJack = opt.backend == fohd::BackendChoice::Jack ||
+                         (opt.backend == fohd::BackendChoice::Auto && JackBackend::serverAvailable(opt.server));
+    if (tryJack) {
+        backend = std::make_unique<JackBackend>(engine, foh::JackOptions{opt.name, opt.server, opt.connections});
+        if (!backend->start(error)) {
+            FOH_LOG_ERROR("JACK: %s", error.c_str());
+            if (opt.backend == fohd::BackendChoice::Jack) return 1;
+            backend.reset();
+        }
+    } else if (opt.backend == fohd::BackendChoice::Auto) {
+        FOH_LOG_INFO("no JACK server answers: running on the internal (dummy) clock");
+    }
+    if (!backend) {
+        backend = std::make_unique<DummyBackend>(engine, opt.rate, opt.period);
+        if (!backend->start(error)) {
+            FOH_LOG_ERROR("%s", error.c_str());
+            return 1;
+        }
+    }
+    const BackendStatus started = backend->status();
+    FOH_LOG_INFO("running: backend %s, %d channels, %.0f Hz, %d frames, audio thread %s", backend->name(),
+                 opt.channels, started.sampleRate, started.period,
+                 started.realtime ? "SCHED_FIFO" : "NOT real-time (no permission: expect xruns under load)");
+
+    boost::asio::io_context io;
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code&, int sig) {
+        FOH_LOG_INFO("%s: shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        io.stop();
+    });
+
+    const int meterReader = engine.addMeterReader();
+    const bool tty = isatty(STDOUT_FILENO) != 0;
+    const auto startTime = std::chrono::steady_clock::now();
+    auto nextStatus = startTime;
+    boost::asio::steady_timer tick(io);
+    std::function<void(const boost::system::error_code&)> onTick = [&](const boost::system::error_code& ec) {
+        if (ec) return;
+        backend->poll();
+        engine.housekeeping();
+        // The demo follows the server's sample rate.
+        if (opt.demo) {
+            const double rate = engine.config().sampleRate;
+            static double demoRate = opt.rate;
+            if (rate != demoRate) {
+                demoRate = rate;
+                engine.setPlayback(demo::makeDemoStems(rate));
+            }
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (opt.statusInterval > 0 && now >= nextStatus) {
+            nextStatus = now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                   std::chrono::duration<double>(opt.statusInterval));
+            const std::string line = fohd::formatStatus(backend->name(), backend->status(), engine.readMeters(meterReader));
+            if (tty) std::printf("\r\033[K%s", line.c_str());
+            else std::printf("%s\n", line.c_str());
+            std::fflush(stdout);
+        }
+        if (opt.runSeconds > 0 && now - startTime >= std::chrono::duration<double>(opt.runSeconds)) {
+            io.stop();
+            return;
+        }
+        tick.expires_after(std::chrono::milliseconds(100));
+        tick.async_wait(onTick);
+    };
+    tick.expires_after(std::chrono::milliseconds(100));
+    tick.async_wait(onTick);
+    io.run();
+
+    if (tty) std::printf("\n");
+    backend->stop();
+    engine.housekeeping();
+    FOH_LOG_INFO("stopped cleanly");
+    return 0;
+}

@@ -1,0 +1,325 @@
+#include "backend/JackBackend.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "util/Log.h"
+
+namespace foh {
+namespace {
+// libjack prints its own diagnostics to stderr; route them through our log (control threads only call libjack's
+// client functions, and JACK calls these from its own non-RT threads).
+void jackError(const char* message) { FOH_LOG_WARN("libjack: %s", message); }
+void jackSilent(const char*) {}
+void jackInfo(const char*) {}
+}  // namespace
+
+JackBackend::JackBackend(Engine& engine, JackOptions options) : engine_(engine), options_(std::move(options)) {
+    for (const auto& c : options_.connections) desired_.insert(c);
+}
+
+JackBackend::~JackBackend() { stop(); }
+
+std::vector<std::string> JackBackend::portNames(int channels) {
+    std::vector<std::string> names;
+    for (int c = 1; c <= channels; ++c) names.push_back("in_" + std::to_string(c));
+    names.emplace_back("main_L");
+    names.emplace_back("main_R");
+    return names;
+}
+
+bool JackBackend::serverAvailable(const std::string& serverName) {
+    // A probe that finds no server is not an error worth libjack's five lines of noise.
+    jack_set_error_function(jackSilent);
+    jack_set_info_function(jackInfo);
+    jack_status_t status{};
+    const auto options = static_cast<jack_options_t>(JackNoStartServer | (serverName.empty() ? 0 : JackServerName));
+    jack_client_t* probe = serverName.empty() ? jack_client_open("fohd-probe", options, &status)
+                                              : jack_client_open("fohd-probe", options, &status, serverName.c_str());
+    jack_set_error_function(jackError);
+    if (probe == nullptr) return false;
+    jack_client_close(probe);
+    return true;
+}
+
+bool JackBackend::start(std::string& error) {
+    wanted_.store(true);
+    if (!open(error)) {
+        wanted_.store(false);
+        return false;
+    }
+    return true;
+}
+
+void JackBackend::stop() {
+    wanted_.store(false);
+    close();
+    std::lock_guard lock(mutex_);
+    state_ = "stopped";
+}
+
+bool JackBackend::open(std::string& error) {
+    jack_set_info_function(jackInfo);
+    // While reconnecting, every failed attempt would print libjack's complaints; our own log line says it once.
+    jack_set_error_function(jackSilent);
+    jack_status_t status{};
+    const auto options =
+        static_cast<jack_options_t>(JackNoStartServer | (options_.serverName.empty() ? 0 : JackServerName));
+    client_ = options_.serverName.empty()
+                  ? jack_client_open(options_.clientName.c_str(), options, &status)
+                  : jack_client_open(options_.clientName.c_str(), options, &status, options_.serverName.c_str());
+    if (client_ == nullptr) {
+        error = "cannot connect to a JACK server (status 0x" + std::to_string(static_cast<unsigned>(status)) + ")";
+        return false;
+    }
+    serverGone_.store(false);
+    jack_set_error_function(jackError);
+
+    channels_ = engine_.config().channels;
+    const std::vector<std::string> names = portNames(channels_);
+    inPorts_.clear();
+    outPorts_.clear();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const bool input = i < static_cast<std::size_t>(channels_);
+        jack_port_t* port = jack_port_register(client_, names[i].c_str(), JACK_DEFAULT_AUDIO_TYPE,
+                                               input ? JackPortIsInput : JackPortIsOutput, 0);
+        if (port == nullptr) {
+            error = "cannot register JACK port " + names[i];
+            close();
+            return false;
+        }
+        (input ? inPorts_ : outPorts_).push_back(port);
+    }
+    inBufs_.assign(inPorts_.size(), nullptr);
+    outBufs_.assign(outPorts_.size(), nullptr);
+
+    jack_set_process_callback(client_, &JackBackend::onProcess, this);
+    jack_set_xrun_callback(client_, &JackBackend::onXrun, this);
+    jack_set_buffer_size_callback(client_, &JackBackend::onBufferSize, this);
+    jack_set_sample_rate_callback(client_, &JackBackend::onSampleRate, this);
+    jack_set_latency_callback(client_, &JackBackend::onLatency, this);
+    jack_set_port_connect_callback(client_, &JackBackend::onPortConnect, this);
+    jack_on_info_shutdown(client_, &JackBackend::onShutdown, this);
+
+    // Prepare the graph for this server before audio starts.
+    const double rate = jack_get_sample_rate(client_);
+    const int period = static_cast<int>(jack_get_buffer_size(client_));
+    sampleRate_.store(rate);
+    period_.store(period);
+    GraphConfig cfg = engine_.config();
+    if (cfg.sampleRate != rate || cfg.maxBlock != period) {
+        cfg.sampleRate = rate;
+        cfg.maxBlock = period;
+        engine_.reconfigure(cfg);
+    }
+    newBufferSize_.store(0);
+    newSampleRate_.store(0);
+
+    if (jack_activate(client_) != 0) {
+        error = "cannot activate the JACK client";
+        close();
+        return false;
+    }
+    active_.store(true);
+    {
+        std::lock_guard lock(mutex_);
+        state_ = std::string("running on JACK as ") + jack_get_client_name(client_);
+    }
+    FOH_LOG_INFO("JACK: client '%s' active, %d inputs + main_L/main_R, %.0f Hz, %d frames per period",
+                 jack_get_client_name(client_), channels_, rate, period);
+    restoreConnections();
+    return true;
+}
+
+void JackBackend::close() {
+    active_.store(false);
+    if (client_ != nullptr) {
+        if (!serverGone_.load()) jack_deactivate(client_);
+        jack_client_close(client_);
+        client_ = nullptr;
+    }
+    inPorts_.clear();
+    outPorts_.clear();
+}
+
+void JackBackend::poll() {
+    if (!wanted_.load()) return;
+    const auto now = std::chrono::steady_clock::now();
+
+    if (serverGone_.load() && client_ != nullptr) {
+        FOH_LOG_ERROR("JACK server vanished: audio stopped. fohd keeps running and reconnects when it is back "
+                      "(trying every second)");
+        close();
+        std::lock_guard lock(mutex_);
+        state_ = "JACK server gone: audio stopped, reconnecting every 1 s";
+        nextAttempt_ = now + std::chrono::seconds(1);
+        events_.clear();
+        return;
+    }
+    if (client_ == nullptr) {
+        if (now < nextAttempt_) return;
+        nextAttempt_ = now + std::chrono::seconds(1);
+        std::string error;
+        if (open(error)) FOH_LOG_INFO("JACK server is back: ports registered again, restoring connections");
+        return;
+    }
+
+    // Layout changes the server announced: rebuild off the audio thread and swap in.
+    const std::uint32_t bufferSize = newBufferSize_.exchange(0);
+    const std::uint32_t rate = newSampleRate_.exchange(0);
+    if (bufferSize != 0 || rate != 0) {
+        GraphConfig cfg = engine_.config();
+        if (bufferSize != 0) cfg.maxBlock = static_cast<int>(bufferSize);
+        if (rate != 0) cfg.sampleRate = rate;
+        engine_.reconfigure(cfg);
+        FOH_LOG_INFO("JACK: now %.0f Hz, %d frames per period; graph rebuilt", cfg.sampleRate, cfg.maxBlock);
+    }
+    processConnectionEvents();
+    restoreConnections();
+}
+
+void JackBackend::processConnectionEvents() {
+    std::vector<ConnectionEvent> events;
+    {
+        std::lock_guard lock(mutex_);
+        events.swap(events_);
+    }
+    if (client_ == nullptr) return;
+    const std::string prefix = std::string(jack_get_client_name(client_)) + ":";
+    for (const ConnectionEvent& e : events) {
+        // Express the event as (our short port, their full port).
+        std::string ours, theirs;
+        if (e.a.rfind(prefix, 0) == 0) {
+            ours = e.a.substr(prefix.size());
+            theirs = e.b;
+        } else if (e.b.rfind(prefix, 0) == 0) {
+            ours = e.b.substr(prefix.size());
+            theirs = e.a;
+        } else {
+            continue;
+        }
+        std::lock_guard lock(mutex_);
+        if (e.connected) {
+            desired_.insert({ours, theirs});
+        } else if (jack_port_by_name(client_, theirs.c_str()) != nullptr) {
+            desired_.erase({ours, theirs});  // the other port still exists: someone disconnected on purpose
+        }
+    }
+}
+
+void JackBackend::restoreConnections() {
+    if (client_ == nullptr || !active_.load()) return;
+    std::set<std::pair<std::string, std::string>> wanted;
+    {
+        std::lock_guard lock(mutex_);
+        wanted = desired_;
+    }
+    const std::string self = jack_get_client_name(client_);
+    for (const auto& [ours, theirs] : wanted) {
+        jack_port_t* mine = jack_port_by_name(client_, (self + ":" + ours).c_str());
+        jack_port_t* other = jack_port_by_name(client_, theirs.c_str());
+        if (mine == nullptr || other == nullptr) continue;  // their client is not (yet) there: retry next poll
+        if (jack_port_connected_to(mine, theirs.c_str())) continue;
+        const bool mineIsInput = (jack_port_flags(mine) & JackPortIsInput) != 0;
+        const std::string full = self + ":" + ours;
+        const int rc = mineIsInput ? jack_connect(client_, theirs.c_str(), full.c_str())
+                                   : jack_connect(client_, full.c_str(), theirs.c_str());
+        if (rc == 0 || rc == EEXIST)
+            FOH_LOG_INFO("JACK: connected %s %s %s", full.c_str(), mineIsInput ? "<-" : "->", theirs.c_str());
+    }
+}
+
+BackendStatus JackBackend::status() const {
+    BackendStatus s;
+    s.running = active_.load();
+    {
+        std::lock_guard lock(mutex_);
+        s.state = state_;
+    }
+    s.xruns = xruns_.load();
+    s.dspLoad = load_.load();
+    s.sampleRate = sampleRate_.load();
+    s.period = period_.load();
+    s.realtime = client_ != nullptr && jack_is_realtime(client_) != 0;
+    return s;
+}
+
+// ---- callbacks --------------------------------------------------------------------------------------------------
+
+int JackBackend::onProcess(jack_nframes_t frames, void* arg) {
+    auto* self = static_cast<JackBackend*>(arg);
+    const double t0 = LoadMeter::nowSeconds();
+    for (std::size_t c = 0; c < self->inPorts_.size(); ++c)
+        self->inBufs_[c] = static_cast<const float*>(jack_port_get_buffer(self->inPorts_[c], frames));
+    for (std::size_t o = 0; o < self->outPorts_.size(); ++o)
+        self->outBufs_[o] = static_cast<float*>(jack_port_get_buffer(self->outPorts_[o], frames));
+    self->engine_.process_rt(self->inBufs_.data(), static_cast<int>(self->inBufs_.size()), self->outBufs_.data(),
+                             static_cast<int>(self->outBufs_.size()), static_cast<int>(frames));
+    const double rate = self->sampleRate_.load(std::memory_order_relaxed);
+    if (rate > 0) self->load_.record_rt(LoadMeter::nowSeconds() - t0, frames / rate);
+    return 0;
+}
+
+int JackBackend::onXrun(void* arg) {
+    static_cast<JackBackend*>(arg)->xruns_.fetch_add(1, std::memory_order_relaxed);
+    return 0;
+}
+
+int JackBackend::onBufferSize(jack_nframes_t frames, void* arg) {
+    auto* self = static_cast<JackBackend*>(arg);
+    self->period_.store(static_cast<int>(frames));
+    if (self->active_.load()) self->newBufferSize_.store(frames);
+    return 0;
+}
+
+int JackBackend::onSampleRate(jack_nframes_t rate, void* arg) {
+    auto* self = static_cast<JackBackend*>(arg);
+    self->sampleRate_.store(rate);
+    if (self->active_.load()) self->newSampleRate_.store(rate);
+    return 0;
+}
+
+void JackBackend::onLatency(jack_latency_callback_mode_t mode, void* arg) {
+    // The console adds no latency yet (no lookahead stage): each side's latency passes through unchanged.
+    // Stages with lookahead will add Engine latency here.
+    auto* self = static_cast<JackBackend*>(arg);
+    jack_latency_range_t range{};
+    if (mode == JackCaptureLatency) {
+        jack_latency_range_t worst{UINT32_MAX, 0};
+        for (jack_port_t* p : self->inPorts_) {
+            jack_port_get_latency_range(p, JackCaptureLatency, &range);
+            worst.min = std::min(worst.min, range.min);
+            worst.max = std::max(worst.max, range.max);
+        }
+        if (worst.min == UINT32_MAX) worst.min = 0;
+        for (jack_port_t* p : self->outPorts_) jack_port_set_latency_range(p, JackCaptureLatency, &worst);
+    } else {
+        jack_latency_range_t worst{UINT32_MAX, 0};
+        for (jack_port_t* p : self->outPorts_) {
+            jack_port_get_latency_range(p, JackPlaybackLatency, &range);
+            worst.min = std::min(worst.min, range.min);
+            worst.max = std::max(worst.max, range.max);
+        }
+        if (worst.min == UINT32_MAX) worst.min = 0;
+        for (jack_port_t* p : self->inPorts_) jack_port_set_latency_range(p, JackPlaybackLatency, &worst);
+    }
+}
+
+void JackBackend::onShutdown(jack_status_t, const char*, void* arg) {
+    // Called on a JACK thread when the server goes away; only flags it. poll() does the rest.
+    auto* self = static_cast<JackBackend*>(arg);
+    self->active_.store(false);
+    self->serverGone_.store(true);
+}
+
+void JackBackend::onPortConnect(jack_port_id_t a, jack_port_id_t b, int connect, void* arg) {
+    // JACK's notification thread (not the process thread): names are resolved here, the decision is made in poll().
+    auto* self = static_cast<JackBackend*>(arg);
+    jack_port_t* pa = jack_port_by_id(self->client_, a);
+    jack_port_t* pb = jack_port_by_id(self->client_, b);
+    if (pa == nullptr || pb == nullptr) return;
+    std::lock_guard lock(self->mutex_);
+    self->events_.push_back({jack_port_name(pa), jack_port_name(pb), connect != 0});
+}
+
+}  // namespace foh

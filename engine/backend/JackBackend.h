@@ -1,0 +1,94 @@
+#pragma once
+// The JACK client (jackd2, and PipeWire's libjack under pw-jack).
+//
+// Ports: in_1 .. in_N (one per channel) and main_L, main_R. The process callback hands the port buffers to
+// Engine::process_rt. Buffer-size and sample-rate changes only set flags; poll() (a control thread) rebuilds the
+// graph and it is swapped in (until then the engine splits longer blocks, so nothing breaks meanwhile).
+//
+// When the server vanishes, fohd keeps running: poll() closes the dead client, retries every second, and on success
+// registers the same ports and restores the connections: those asked for with --connect and those made while it ran
+// (a connection the operator removed is forgotten; one that went away because its peer died is kept).
+
+#include <jack/jack.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "backend/Backend.h"
+#include "backend/LoadMeter.h"
+#include "core/Engine.h"
+
+namespace foh {
+
+struct JackOptions {
+    std::string clientName = "fohd";
+    std::string serverName;  ///< empty: $JACK_DEFAULT_SERVER or the default server
+    /// Connections to keep: our short port name ("in_1", "main_L") and the other side's full name.
+    std::vector<std::pair<std::string, std::string>> connections;
+};
+
+class JackBackend final : public Backend {
+public:
+    JackBackend(Engine& engine, JackOptions options);
+    ~JackBackend() override;
+
+    bool start(std::string& error) override;
+    void stop() override;
+    [[nodiscard]] BackendStatus status() const override;
+    [[nodiscard]] const char* name() const override { return "jack"; }
+    void poll() override;
+
+    /// True when a JACK server answers (used by --backend auto). Does not start one.
+    [[nodiscard]] static bool serverAvailable(const std::string& serverName);
+
+    /// Short port names in registration order: in_1..in_N, main_L, main_R.
+    [[nodiscard]] static std::vector<std::string> portNames(int channels);
+
+private:
+    bool open(std::string& error);
+    void close();
+    void restoreConnections();
+    void processConnectionEvents();
+
+    static int onProcess(jack_nframes_t frames, void* self);
+    static int onXrun(void* self);
+    static int onBufferSize(jack_nframes_t frames, void* self);
+    static int onSampleRate(jack_nframes_t rate, void* self);
+    static void onLatency(jack_latency_callback_mode_t mode, void* self);
+    static void onShutdown(jack_status_t code, const char* reason, void* self);
+    static void onPortConnect(jack_port_id_t a, jack_port_id_t b, int connect, void* self);
+
+    Engine& engine_;
+    JackOptions options_;
+    jack_client_t* client_ = nullptr;
+    std::vector<jack_port_t*> inPorts_, outPorts_;
+    std::vector<const float*> inBufs_;
+    std::vector<float*> outBufs_;
+    int channels_ = 0;
+
+    std::atomic<bool> wanted_{false};      // start() called and not stopped
+    std::atomic<bool> active_{false};      // the client is active on a live server
+    std::atomic<bool> serverGone_{false};  // set by the shutdown callback
+    std::atomic<std::uint32_t> newBufferSize_{0}, newSampleRate_{0};
+    std::atomic<std::uint64_t> xruns_{0};
+    std::atomic<double> sampleRate_{0.0};
+    std::atomic<int> period_{0};
+    LoadMeter load_;
+    std::chrono::steady_clock::time_point nextAttempt_{};
+
+    mutable std::mutex mutex_;  // control side: the fields below
+    std::set<std::pair<std::string, std::string>> desired_;
+    struct ConnectionEvent {
+        std::string a, b;
+        bool connected;
+    };
+    std::vector<ConnectionEvent> events_;
+    std::string state_ = "not started";
+};
+
+}  // namespace foh

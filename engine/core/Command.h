@@ -1,0 +1,46 @@
+#pragma once
+// A parameter change on its way from a control thread to the audio thread. Plain data, 16 bytes.
+//
+// `seq` orders changes across producers and snapshots: every value the engine holds remembers the seq of the change
+// that set it, so a snapshot built off the audio thread and the commands drained meanwhile can be merged without
+// losing or reverting a change (see Graph::continueFrom_rt).
+
+#include <boost/lockfree/spsc_queue.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "params/ParamRegistry.h"
+#include "rt/Realtime.h"
+
+namespace foh {
+
+struct Command {
+    ParamTarget target;
+    float value;  ///< operator units, already validated against the registry
+    std::uint32_t seq;
+};
+static_assert(sizeof(Command) <= 16);
+
+/// One control thread's lane into the engine: a fixed-capacity single-producer, single-consumer queue.
+/// Only the thread that opened it may push; only the audio thread pops.
+class CommandQueue {
+public:
+    static constexpr std::size_t kCapacity = 8192;
+
+    [[nodiscard]] bool tryPush(const Command& c) { return queue_.push(c); }
+    template <typename F>
+    void drain_rt(F&& apply) FOH_RT {
+        queue_.consume_all(apply);
+    }
+    [[nodiscard]] bool open() const { return open_.load(std::memory_order_acquire); }
+
+private:
+    friend class Engine;
+    boost::lockfree::spsc_queue<Command, boost::lockfree::capacity<kCapacity>> queue_;
+    std::atomic<bool> open_{false};
+    std::string owner_;
+};
+
+}  // namespace foh

@@ -1,0 +1,171 @@
+#include "core/Engine.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "params/ParamCurve.h"
+
+namespace foh {
+
+Engine::Engine(const GraphConfig& config) : config_(config) {
+    registry_ = std::make_shared<const ParamRegistry>(config.channels);
+    values_.reserve(registry_->size());
+    for (const ParamInfo& p : registry_->all()) values_.push_back({p.spec->def, 0});
+    std::lock_guard lock(control_);
+    slot_.installWhileStopped(buildGraphLocked(config_));
+}
+
+Engine::~Engine() = default;
+
+std::shared_ptr<const ParamRegistry> Engine::registry() const {
+    std::lock_guard lock(control_);
+    return registry_;
+}
+
+GraphConfig Engine::config() const {
+    std::lock_guard lock(control_);
+    return config_;
+}
+
+CommandQueue* Engine::openQueue(std::string owner) {
+    std::lock_guard lock(control_);
+    for (CommandQueue& q : queues_) {
+        if (!q.open()) {
+            q.owner_ = std::move(owner);
+            q.open_.store(true, std::memory_order_release);
+            return &q;
+        }
+    }
+    return nullptr;
+}
+
+void Engine::closeQueue(CommandQueue* queue) {
+    // Commands still in the queue stay there and are drained; the lane is simply offered to the next opener.
+    if (queue != nullptr) queue->open_.store(false, std::memory_order_release);
+}
+
+Checked Engine::set(CommandQueue& queue, std::string_view address, float value) {
+    std::lock_guard lock(control_);
+    const auto id = registry_->find(address);
+    if (!id) return {false, 0.0f, std::string(address) + ": no such parameter"};
+    Checked c = registry_->validate(*id, value);
+    if (!c.ok) return c;
+    const Command cmd{registry_->info(*id).target, c.value, seq_ + 1};
+    if (!queue.tryPush(cmd))
+        return {false, 0.0f, std::string(address) + ": command queue full (the audio thread is not keeping up)"};
+    ++seq_;
+    values_[*id] = {c.value, cmd.seq};
+    return c;
+}
+
+Checked Engine::set(CommandQueue& queue, ParamId id, float value) {
+    std::string address;
+    {
+        std::lock_guard lock(control_);
+        if (id >= registry_->size()) return {false, 0.0f, "no such parameter id"};
+        address = registry_->info(id).address;
+    }
+    return set(queue, address, value);
+}
+
+Checked Engine::setNormalized(CommandQueue& queue, std::string_view address, float position) {
+    const ParamSpec* spec = nullptr;
+    {
+        std::lock_guard lock(control_);
+        const auto id = registry_->find(address);
+        if (!id) return {false, 0.0f, std::string(address) + ": no such parameter"};
+        spec = registry_->info(*id).spec;
+    }
+    if (std::isnan(position) || position < 0.0f || position > 1.0f)
+        return {false, 0.0f, std::string(address) + ": normalized value must be within 0..1"};
+    return set(queue, address, fromNormalized(*spec, position));
+}
+
+std::optional<float> Engine::get(std::string_view address) const {
+    std::lock_guard lock(control_);
+    const auto id = registry_->find(address);
+    if (!id) return std::nullopt;
+    return values_[*id].value;
+}
+
+std::unique_ptr<Graph> Engine::buildGraphLocked(const GraphConfig& config) const {
+    return std::make_unique<Graph>(config, values_, playback_, playPos_.load(std::memory_order_relaxed));
+}
+
+void Engine::reconfigure(const GraphConfig& config) {
+    if (config.maxBlock < 1 || config.maxBlock > 16384) throw std::invalid_argument("block size out of range");
+    if (!(config.sampleRate >= 8000.0 && config.sampleRate <= 384000.0))
+        throw std::invalid_argument("sample rate out of range");
+    std::lock_guard lock(control_);
+    if (config.channels != config_.channels) {
+        // New registry; values of parameters that exist in both layouts carry over by address.
+        auto next = std::make_shared<const ParamRegistry>(config.channels);  // throws for a bad count
+        std::vector<ParamState> values;
+        values.reserve(next->size());
+        for (const ParamInfo& p : next->all()) {
+            const auto old = registry_->find(p.address);
+            values.push_back(old ? values_[*old] : ParamState{p.spec->def, 0});
+        }
+        registry_ = std::move(next);
+        values_ = std::move(values);
+    }
+    config_ = config;
+    slot_.publish(buildGraphLocked(config_));
+}
+
+void Engine::setPlayback(std::shared_ptr<const LoopSource> source) {
+    std::lock_guard lock(control_);
+    playback_ = std::move(source);
+    slot_.publish(buildGraphLocked(config_));
+}
+
+void Engine::housekeeping() {
+    {
+        std::lock_guard lock(control_);
+        slot_.collect();
+    }
+    std::lock_guard lock(meters_);
+    meterChannel_.drain([this](const MeterAccum& packet) {
+        for (MeterReader& r : readers_) r.add(packet);
+    });
+}
+
+int Engine::addMeterReader() {
+    std::lock_guard lock(meters_);
+    readers_.emplace_back();
+    return static_cast<int>(readers_.size()) - 1;
+}
+
+MeterReading Engine::readMeters(int reader) {
+    housekeeping();
+    std::lock_guard lock(meters_);
+    if (reader < 0 || static_cast<std::size_t>(reader) >= readers_.size()) return {};
+    return readers_[static_cast<std::size_t>(reader)].read();
+}
+
+void Engine::process_rt(const float* const* in, int numIn, float* const* out, int numOut, int frames) FOH_RT {
+    rt::RealtimeScope realtime;
+    rt::ScopedFlushDenormals noDenormals;
+
+    Graph* graph = slot_.acquire_rt([](Graph& next, Graph& old) noexcept { next.continueFrom_rt(old); });
+    if (graph == nullptr || numOut < 1) return;
+
+    // Commands after the snapshot: a change made while a graph was being built is either in that graph already
+    // (its seq is not newer) or applied here.
+    for (CommandQueue& q : queues_) q.drain_rt([graph](const Command& c) noexcept { graph->apply_rt(c); });
+
+    const int maxBlock = graph->config().maxBlock;
+    const float* inChunk[ParamRegistry::kMaxChannels];
+    float* outChunk[8];
+    const int numInUsed = std::min(numIn, static_cast<int>(ParamRegistry::kMaxChannels));
+    const int numOutUsed = std::min(numOut, 8);
+    for (int done = 0; done < frames; done += maxBlock) {
+        const int n = std::min(maxBlock, frames - done);
+        for (int c = 0; c < numInUsed; ++c) inChunk[c] = in[c] != nullptr ? in[c] + done : nullptr;
+        for (int o = 0; o < numOutUsed; ++o) outChunk[o] = out[o] + done;
+        graph->process_rt(inChunk, numInUsed, outChunk, numOutUsed, n, meterChannel_);
+    }
+    playPos_.store(graph->playbackPosition(), std::memory_order_relaxed);
+}
+
+}  // namespace foh

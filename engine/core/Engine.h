@@ -1,0 +1,95 @@
+#pragma once
+// The console engine, independent of any audio backend.
+//
+// Control side (any non-audio thread): parameters are set through the registry and travel as Commands on the
+// caller's own CommandQueue; structure (channel count, sample rate, block size, playback source) is rebuilt as a new
+// Graph and published through a SnapshotSlot; housekeeping() frees retired graphs and gathers meters.
+// Audio side: process_rt() picks up the newest graph, drains every queue, and renders.
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/Command.h"
+#include "core/Graph.h"
+#include "core/Meters.h"
+#include "params/ParamRegistry.h"
+#include "rt/SnapshotSlot.h"
+
+namespace foh {
+
+class Engine {
+public:
+    static constexpr std::size_t kMaxProducers = 16;
+
+    explicit Engine(const GraphConfig& config);
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // ---- control side ----------------------------------------------------------------------------------------
+
+    /// The registry for the current layout. Replaced (not mutated) when the channel count changes.
+    [[nodiscard]] std::shared_ptr<const ParamRegistry> registry() const;
+    [[nodiscard]] GraphConfig config() const;
+
+    /// Opens a command lane for the calling thread; null when all kMaxProducers lanes are taken.
+    [[nodiscard]] CommandQueue* openQueue(std::string owner);
+    void closeQueue(CommandQueue* queue);
+
+    /// Validates and applies a value in operator units. On error nothing is applied and the reason is returned.
+    /// A full queue is an error too (the audio thread is not draining): the call never blocks.
+    Checked set(CommandQueue& queue, std::string_view address, float value);
+    Checked set(CommandQueue& queue, ParamId id, float value);
+    /// Sets from a 0..1 control position through the parameter's curve.
+    Checked setNormalized(CommandQueue& queue, std::string_view address, float position);
+    [[nodiscard]] std::optional<float> get(std::string_view address) const;
+
+    /// Rebuilds the graph for a new layout and publishes it; parameter values and signal state carry over.
+    /// Throws std::invalid_argument for an impossible layout (nothing changes then).
+    void reconfigure(const GraphConfig& config);
+    /// Plays `source` into its channels instead of their live inputs (null: live inputs again).
+    void setPlayback(std::shared_ptr<const LoopSource> source);
+
+    /// Frees graphs the audio thread retired and gathers meter packets. Call a few times a second.
+    void housekeeping();
+    /// Meter readers: each has its own "since last read" state.
+    [[nodiscard]] int addMeterReader();
+    [[nodiscard]] MeterReading readMeters(int reader);
+
+    /// How many graphs the audio thread has picked up (tests wait on it).
+    [[nodiscard]] unsigned long graphSwaps() const { return slot_.swaps(); }
+    [[nodiscard]] bool graphPending() const { return slot_.hasPending(); }
+    /// Test access: the parameter state of the graph the audio thread is using. Only while it is not running.
+    [[nodiscard]] const Graph* graphWhileStopped() const { return slot_.currentWhileStopped(); }
+
+    // ---- audio side ------------------------------------------------------------------------------------------
+
+    /// Renders one host block of any length. `in[c]` may be null for a silent input.
+    void process_rt(const float* const* in, int numIn, float* const* out, int numOut, int frames) FOH_RT;
+
+private:
+    std::unique_ptr<Graph> buildGraphLocked(const GraphConfig& config) const;
+
+    mutable std::mutex control_;  // guards everything below up to slot_; never taken by the audio thread
+    GraphConfig config_;
+    std::shared_ptr<const ParamRegistry> registry_;
+    std::vector<ParamState> values_;  // one per registry parameter
+    std::uint32_t seq_ = 0;
+    std::shared_ptr<const LoopSource> playback_;
+
+    rt::SnapshotSlot<Graph> slot_;
+    std::array<CommandQueue, kMaxProducers> queues_;
+    MeterChannel meterChannel_;
+    std::atomic<std::uint64_t> playPos_{0};  // written by the audio thread, read when building a graph
+
+    std::mutex meters_;  // control side only
+    std::vector<MeterReader> readers_;
+};
+
+}  // namespace foh

@@ -1,0 +1,62 @@
+#include "core/MainBus.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/ChannelStrip.h"
+#include "dsp/Decibels.h"
+
+namespace foh {
+
+void MainBus::prepare(double sampleRate) {
+    gainRampSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kGainRampSeconds * sampleRate)));
+    muteFadeSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kMuteFadeSeconds * sampleRate)));
+    for (std::size_t p = 0; p < kMainParams.size(); ++p) values_[p] = kMainParams[p].def;
+    updateGain_rt(0, true);
+}
+
+void MainBus::setParam_rt(MainParam param, float value, bool snap) FOH_RT {
+    const auto p = static_cast<std::size_t>(param);
+    if (p >= kMainParams.size()) return;
+    values_[p] = value;
+    updateGain_rt(param == MainParam::Mute ? muteFadeSamples_ : gainRampSamples_, snap);
+}
+
+void MainBus::continueFrom_rt(const MainBus& old) FOH_RT {
+    const float target = gain_.target();
+    gain_.snapTo(old.gain_.current());
+    gain_.rampTo(target, gainRampSamples_);
+}
+
+void MainBus::updateGain_rt(int rampSamples, bool snap) FOH_RT {
+    const float g = param(MainParam::Mute) >= 0.5f ? 0.0f : dsp::dbToGain(param(MainParam::Fader));
+    snap ? gain_.snapTo(g) : gain_.rampTo(g, rampSamples);
+}
+
+void MainBus::process_rt(float* left, float* right, int n, float peak[2], float sumSq[2]) FOH_RT {
+    if (gain_.ramping()) {
+        for (int i = 0; i < n; ++i) {
+            const float g = gain_.next();
+            left[i] *= g;
+            right[i] *= g;
+        }
+    } else if (const float g = gain_.current(); g != 1.0f) {
+        for (int i = 0; i < n; ++i) {
+            left[i] *= g;
+            right[i] *= g;
+        }
+    }
+    float* sides[2] = {left, right};
+    for (int c = 0; c < 2; ++c) {
+        float pk = peak[c];
+        float e = sumSq[c];
+        for (int i = 0; i < n; ++i) {
+            pk = std::max(pk, std::fabs(sides[c][i]));
+            e += sides[c][i] * sides[c][i];
+        }
+        peak[c] = pk;
+        sumSq[c] = e;
+    }
+}
+
+}  // namespace foh

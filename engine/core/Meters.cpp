@@ -1,0 +1,76 @@
+#include "core/Meters.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace foh {
+
+void MeterAccum::clear(std::uint32_t channelCount) FOH_RT {
+    const std::size_t n = std::min<std::size_t>(channelCount, ParamRegistry::kMaxChannels);
+    std::fill_n(chInputPeak.begin(), n, 0.0f);
+    std::fill_n(chPeak.begin(), n, 0.0f);
+    std::fill_n(chSumSq.begin(), n, 0.0f);
+    mainPeak = {};
+    mainSumSq = {};
+    channels = channelCount;
+    frames = 0;
+}
+
+void MeterAccum::merge(const MeterAccum& o) FOH_RT {
+    const std::size_t n = std::min<std::size_t>(o.channels, ParamRegistry::kMaxChannels);
+    if (o.channels != channels) {
+        // The layout changed (a new snapshot with another channel count): start over at the new size.
+        clear(o.channels);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        chInputPeak[i] = std::max(chInputPeak[i], o.chInputPeak[i]);
+        chPeak[i] = std::max(chPeak[i], o.chPeak[i]);
+        chSumSq[i] += o.chSumSq[i];
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+        mainPeak[i] = std::max(mainPeak[i], o.mainPeak[i]);
+        mainSumSq[i] += o.mainSumSq[i];
+    }
+    frames += o.frames;
+}
+
+MeterChannel::MeterChannel() {
+    storage_.reserve(kPackets);
+    for (std::size_t i = 0; i < kPackets; ++i) {
+        storage_.push_back(std::make_unique<MeterAccum>());
+        (void)free_.push(storage_.back().get());
+    }
+}
+
+bool MeterChannel::publish_rt(MeterAccum& acc) FOH_RT {
+    MeterAccum* packet = nullptr;
+    if (!free_.pop(packet)) return false;
+    *packet = acc;
+    if (!filled_.push(packet)) {
+        (void)free_.push(packet);
+        return false;
+    }
+    acc.clear(acc.channels);
+    return true;
+}
+
+void MeterReader::add(const MeterAccum& packet) { acc_.merge(packet); }
+
+MeterReading MeterReader::read() {
+    MeterReading r;
+    const std::size_t n = acc_.channels;
+    const float frames = acc_.frames > 0 ? static_cast<float>(acc_.frames) : 1.0f;
+    r.chInputPeak.assign(acc_.chInputPeak.begin(), acc_.chInputPeak.begin() + static_cast<long>(n));
+    r.chPeak.assign(acc_.chPeak.begin(), acc_.chPeak.begin() + static_cast<long>(n));
+    r.chRms.resize(n);
+    for (std::size_t i = 0; i < n; ++i) r.chRms[i] = std::sqrt(acc_.chSumSq[i] / frames);
+    for (std::size_t i = 0; i < 2; ++i) {
+        r.mainPeak[i] = acc_.mainPeak[i];
+        r.mainRms[i] = std::sqrt(acc_.mainSumSq[i] / frames);
+    }
+    r.frames = acc_.frames;
+    acc_.clear(acc_.channels);
+    return r;
+}
+
+}  // namespace foh

@@ -1,0 +1,76 @@
+#pragma once
+// Meters flow from the audio thread to control threads as packets on a lock-free queue.
+//
+// The audio thread accumulates peak and sum of squares per meter and, every ~10 ms of audio, moves them into a free
+// packet and pushes it. If no packet is free (nobody is reading), it keeps accumulating, so no peak is ever lost.
+// The control side (MeterHub) drains packets into any number of readers, each with its own "since last read" state.
+
+#include <boost/lockfree/spsc_queue.hpp>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "params/ParamRegistry.h"
+#include "rt/Realtime.h"
+
+namespace foh {
+
+/// Peak and energy of a group of meters over some span of frames.
+struct MeterAccum {
+    std::array<float, ParamRegistry::kMaxChannels> chInputPeak{};  ///< pre-everything
+    std::array<float, ParamRegistry::kMaxChannels> chPeak{};       ///< post-fader (pre-pan)
+    std::array<float, ParamRegistry::kMaxChannels> chSumSq{};
+    std::array<float, 2> mainPeak{};
+    std::array<float, 2> mainSumSq{};
+    std::uint32_t channels = 0;
+    std::uint32_t frames = 0;
+
+    void clear(std::uint32_t channelCount) FOH_RT;
+    void merge(const MeterAccum& other) FOH_RT;
+};
+
+/// What a reader gets: levels since its last read, linear (0..1 = 0 dBFS).
+struct MeterReading {
+    std::vector<float> chInputPeak, chPeak, chRms;
+    float mainPeak[2] = {0, 0};
+    float mainRms[2] = {0, 0};
+    std::uint32_t frames = 0;
+};
+
+/// The lock-free path: a pool of packets circulating between the audio thread and the control side.
+class MeterChannel {
+public:
+    static constexpr std::size_t kPackets = 32;
+    MeterChannel();
+
+    /// Audio thread: offers `acc`; on success `acc` is cleared for the next span. Returns false when no packet is free.
+    bool publish_rt(MeterAccum& acc) FOH_RT;
+
+    /// Control side (one thread at a time): hands every waiting packet to `sink`, then returns it to the pool.
+    template <typename F>
+    void drain(F&& sink) {
+        filled_.consume_all([&](MeterAccum* p) {
+            sink(*p);
+            (void)free_.push(p);
+        });
+    }
+
+private:
+    std::vector<std::unique_ptr<MeterAccum>> storage_;
+    boost::lockfree::spsc_queue<MeterAccum*, boost::lockfree::capacity<kPackets>> free_;    // control -> audio
+    boost::lockfree::spsc_queue<MeterAccum*, boost::lockfree::capacity<kPackets>> filled_;  // audio -> control
+};
+
+/// Control side: one per reader (status line, an OSC client, a test). read() returns levels since the last read().
+class MeterReader {
+public:
+    void add(const MeterAccum& packet);
+    [[nodiscard]] MeterReading read();
+
+private:
+    MeterAccum acc_{};
+};
+
+}  // namespace foh

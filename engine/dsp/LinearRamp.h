@@ -1,0 +1,57 @@
+#pragma once
+// A value that moves to its target in a straight line over a set number of samples, then sits exactly on it.
+// Used for every gain (trim, fader, mute, pan) so changes never step: the largest sample-to-sample change of the
+// ramp itself is |target - start| / samples.
+
+#include "rt/Realtime.h"
+
+namespace foh::dsp {
+
+class LinearRamp {
+public:
+    /// Jumps to `value` with no ramp (used when a snapshot is built from the current parameter values).
+    void snapTo(float value) FOH_RT {
+        current_ = target_ = value;
+        step_ = 0.0f;
+        remaining_ = 0;
+    }
+
+    /// Starts a ramp from wherever the value is now to `target` over `samples` (>= 1) samples.
+    void rampTo(float target, int samples) FOH_RT {
+        target_ = target;
+        if (samples <= 1 || current_ == target) {
+            snapTo(target);
+            return;
+        }
+        remaining_ = samples;
+        step_ = (target - current_) / static_cast<float>(samples);
+    }
+
+    [[nodiscard]] bool ramping() const FOH_RT { return remaining_ > 0; }
+    [[nodiscard]] float current() const FOH_RT { return current_; }
+    [[nodiscard]] float target() const FOH_RT { return target_; }
+
+    /// The next value. The last step lands exactly on the target (no float drift left behind).
+    float next() FOH_RT {
+        if (remaining_ > 0) {
+            current_ = --remaining_ == 0 ? target_ : current_ + step_;
+        }
+        return current_;
+    }
+
+    /// out[i] = in[i] * ramp, in place allowed.
+    void applyGain(const float* in, float* out, int n) FOH_RT {
+        int i = 0;
+        for (; i < n && remaining_ > 0; ++i) out[i] = in[i] * next();
+        const float g = current_;
+        for (; i < n; ++i) out[i] = in[i] * g;
+    }
+
+private:
+    float current_ = 0.0f;
+    float target_ = 0.0f;
+    float step_ = 0.0f;
+    int remaining_ = 0;
+};
+
+}  // namespace foh::dsp

@@ -1,0 +1,133 @@
+#include "params/ParamRegistry.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+namespace foh {
+namespace {
+
+constexpr auto kChannelParamCount = static_cast<std::uint16_t>(ChannelParam::Count);
+constexpr auto kMainParamCount = static_cast<std::uint16_t>(MainParam::Count);
+
+std::string formatNumber(float v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", static_cast<double>(v));
+    return buf;
+}
+
+// "/ch/007/fader" -> "/ch/7/fader"; leaves non-numeric segments alone.
+std::string canonicalAddress(std::string_view address) {
+    std::string out;
+    out.reserve(address.size());
+    std::size_t i = 0;
+    while (i < address.size()) {
+        if (address[i] == '/') {
+            out += '/';
+            ++i;
+            std::size_t j = i;
+            while (j < address.size() && address[j] != '/') ++j;
+            std::string_view seg = address.substr(i, j - i);
+            bool numeric = !seg.empty();
+            for (char c : seg) numeric = numeric && c >= '0' && c <= '9';
+            if (numeric) {
+                while (seg.size() > 1 && seg.front() == '0') seg.remove_prefix(1);
+            }
+            out += seg;
+            i = j;
+        } else {
+            out += address[i++];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+ParamRegistry::ParamRegistry(int channels) : channels_(channels) {
+    if (channels < 1 || channels > kMaxChannels)
+        throw std::invalid_argument("channel count " + std::to_string(channels) + " is outside 1.." +
+                                    std::to_string(kMaxChannels));
+    params_.reserve(static_cast<std::size_t>(channels) * kChannelParamCount + kMainParamCount);
+    for (int ch = 0; ch < channels; ++ch) {
+        for (std::uint16_t p = 0; p < kChannelParamCount; ++p) {
+            const ParamTarget t{ObjectKind::Channel, static_cast<std::uint16_t>(ch), p};
+            params_.push_back({objectAddress(t) + "/" + std::string(kChannelParams[p].key), t, &kChannelParams[p]});
+        }
+    }
+    for (std::uint16_t p = 0; p < kMainParamCount; ++p) {
+        const ParamTarget t{ObjectKind::Main, 0, p};
+        params_.push_back({objectAddress(t) + "/" + std::string(kMainParams[p].key), t, &kMainParams[p]});
+    }
+    byAddress_.reserve(params_.size());
+    for (ParamId id = 0; id < params_.size(); ++id) byAddress_.emplace(params_[id].address, id);
+}
+
+std::string ParamRegistry::objectAddress(ParamTarget target) {
+    switch (target.object) {
+        case ObjectKind::Channel: return "/ch/" + std::to_string(target.index + 1);
+        case ObjectKind::Main: return "/main";
+    }
+    return "/";
+}
+
+std::optional<ParamId> ParamRegistry::find(std::string_view address) const {
+    if (auto it = byAddress_.find(std::string(address)); it != byAddress_.end()) return it->second;
+    if (auto it = byAddress_.find(canonicalAddress(address)); it != byAddress_.end()) return it->second;
+    return std::nullopt;
+}
+
+std::optional<ParamId> ParamRegistry::idOf(ParamTarget t) const {
+    switch (t.object) {
+        case ObjectKind::Channel:
+            if (t.index >= channels_ || t.param >= kChannelParamCount) return std::nullopt;
+            return static_cast<ParamId>(t.index) * kChannelParamCount + t.param;
+        case ObjectKind::Main:
+            if (t.index != 0 || t.param >= kMainParamCount) return std::nullopt;
+            return static_cast<ParamId>(channels_) * kChannelParamCount + t.param;
+    }
+    return std::nullopt;
+}
+
+Checked ParamRegistry::validate(ParamId id, float value) const {
+    if (id >= params_.size()) return {false, 0.0f, "no such parameter"};
+    Checked c = validateAgainst(*params_[id].spec, value);
+    if (!c.ok) c.error = params_[id].address + ": " + c.error;
+    return c;
+}
+
+Checked validateAgainst(const ParamSpec& spec, float value) {
+    const std::string range = "[" + formatNumber(spec.min) + ", " + formatNumber(spec.max) + "] " +
+                              std::string(unitSymbol(spec.unit));
+    if (std::isnan(value)) return {false, 0.0f, "value is not a number"};
+    if (std::isinf(value) && value > 0) return {false, 0.0f, "value is +infinity; range is " + range};
+    if (spec.minusInfAtBottom && value <= spec.min) return {true, -std::numeric_limits<float>::infinity(), {}};
+    if (std::isinf(value)) return {false, 0.0f, "value is -infinity; range is " + range};
+    if (value < spec.min || value > spec.max)
+        return {false, 0.0f, "value " + formatNumber(value) + " is outside " + range};
+    if ((spec.unit == Unit::Toggle || spec.unit == Unit::Choice) && value != std::floor(value))
+        return {false, 0.0f, "value " + formatNumber(value) + " is not a whole number"};
+    return {true, value, {}};
+}
+
+std::string formatValue(const ParamSpec& spec, float value) {
+    char buf[48];
+    switch (spec.unit) {
+        case Unit::Toggle: return value >= 0.5f ? "on" : "off";
+        case Unit::Choice: {
+            const auto i = static_cast<std::size_t>(value);
+            return i < spec.choices.size() ? std::string(spec.choices[i]) : formatNumber(value);
+        }
+        case Unit::Pan:
+            if (value == 0.0f) return "C";
+            std::snprintf(buf, sizeof buf, "%s%.0f", value < 0 ? "L" : "R", static_cast<double>(std::fabs(value)));
+            return buf;
+        default:
+            if (std::isinf(value)) return "-inf " + std::string(unitSymbol(spec.unit));
+            std::snprintf(buf, sizeof buf, "%.1f %s", static_cast<double>(value), std::string(unitSymbol(spec.unit)).c_str());
+            return buf;
+    }
+}
+
+}  // namespace foh

@@ -1,0 +1,42 @@
+#include "params/ParamSpec.h"
+
+namespace foh {
+
+std::string_view unitSymbol(Unit unit) {
+    switch (unit) {
+        case Unit::Decibel: return "dB";
+        case Unit::Hertz: return "Hz";
+        case Unit::Millisecond: return "ms";
+        case Unit::Ratio: return ":1";
+        case Unit::Pan: return "L100..R100";
+        case Unit::Toggle: return "on/off";
+        case Unit::Choice: return "choice";
+    }
+    return "";
+}
+
+std::string_view curveName(Curve curve) {
+    switch (curve) {
+        case Curve::Linear: return "linear";
+        case Curve::Logarithmic: return "log";
+        case Curve::FaderLaw: return "fader";
+        case Curve::Toggle: return "toggle";
+        case Curve::Choice: return "choice";
+    }
+    return "";
+}
+
+std::string_view groupName(ParamGroup group) {
+    switch (group) {
+        case ParamGroup::Input: return "input";
+        case ParamGroup::Eq: return "eq";
+        case ParamGroup::Dynamics: return "dynamics";
+        case ParamGroup::Sends: return "sends";
+        case ParamGroup::FaderPan: return "fader/pan";
+        case ParamGroup::Mute: return "mute";
+        case ParamGroup::Routing: return "routing";
+    }
+    return "";
+}
+
+}  // namespace foh

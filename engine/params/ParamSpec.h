@@ -1,0 +1,44 @@
+#pragma once
+// The definition of one kind of parameter: what the operator sees (unit, range, default) and how a 0..1 control
+// maps onto it. Specs are compile-time tables (see ChannelParams.h, MainParams.h); the registry instantiates them
+// per channel/bus into addressable parameters.
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace foh {
+
+enum class Unit : std::uint8_t { Decibel, Hertz, Millisecond, Ratio, Pan, Toggle, Choice };
+
+/// How a 0..1 control (TouchOSC's default range) maps onto the operator value.
+enum class Curve : std::uint8_t {
+    Linear,       ///< min + n * (max - min)
+    Logarithmic,  ///< geometric: equal steps are equal ratios (frequencies, times)
+    FaderLaw,     ///< the desk fader law documented in docs/PARAMETERS.md (0 -> -inf, 0.75 -> 0 dB, 1 -> +10 dB)
+    Toggle,       ///< off below 0.5, on from 0.5
+    Choice,       ///< n spread evenly over the choices
+};
+
+/// The recall-safe / scope groups a scene uses (issue 8); every parameter belongs to exactly one.
+enum class ParamGroup : std::uint8_t { Input, Eq, Dynamics, Sends, FaderPan, Mute, Routing };
+
+struct ParamSpec {
+    std::string_view key;  ///< address tail below the object, e.g. "fader", "eq/2/gain"
+    Unit unit;
+    float min;
+    float max;
+    float def;
+    Curve curve;
+    ParamGroup group;
+    /// A value at or below `min` means -infinity (faders and send levels: the bottom of the travel is "off").
+    bool minusInfAtBottom = false;
+    std::span<const std::string_view> choices = {};
+    std::string_view help = {};
+};
+
+[[nodiscard]] std::string_view unitSymbol(Unit unit);
+[[nodiscard]] std::string_view curveName(Curve curve);
+[[nodiscard]] std::string_view groupName(ParamGroup group);
+
+}  // namespace foh
