@@ -31,10 +31,12 @@ public:
     [[nodiscard]] float current() const FOH_RT { return current_; }
     [[nodiscard]] float target() const FOH_RT { return target_; }
 
-    /// The next value. The last step lands exactly on the target (no float drift left behind).
+    /// The next value. Each value is computed from the samples remaining, not accumulated, so no float drift
+    /// builds up over a long ramp and every step is the same size to within an ulp; the last lands on the target.
     float next() FOH_RT {
         if (remaining_ > 0) {
-            current_ = --remaining_ == 0 ? target_ : current_ + step_;
+            --remaining_;
+            current_ = target_ - step_ * static_cast<float>(remaining_);
         }
         return current_;
     }

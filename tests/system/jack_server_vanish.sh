@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# System test: fohd survives its JACK server going away and puts everything back when the server returns.
+#
+# fohd runs on jackd (dummy backend, -R, 48 kHz / 64 frames) with three --connect connections:
+#   jack_simple_client:output1 -> fohd:in_1,  fohd:main_L -> system:playback_1,  fohd:main_R -> system:playback_2
+# Twice (round 1: jackd gets SIGKILL, round 2: SIGTERM) the server goes away. fohd must keep running and log
+# "JACK server vanished"; when jackd (same name) and jack_simple_client are started again, within 3 s of jackd answering
+# fohd's ten ports and the three connections must be back, and the level at main L/R must be right again. A fourth
+# connection, made by jack_connect while fohd ran (jack_simple_client:output2 -> fohd:in_2), must come back as well.
+# At the end fohd must exit 0 on SIGTERM and log "stopped cleanly".
+#
+# Usage: jack_server_vanish.sh PATH_TO_FOHD
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+need_fohd "${1:-}"
+need jackd jack_lsp jack_simple_client jack_rec sox timeout awk ps
+start_time=$(now)
+RESTORE_WITHIN_S=3
+
+new_server_name server
+start_jackd jackd_pid "$server"
+export JACK_DEFAULT_SERVER=$server
+note "jackd '$server' answers (pid $jackd_pid)"
+
+read -r -a extra <<<"${FOHD_EXTRA_ARGS:-}"
+spawn fohd_pid fohd "$FOHD" --backend jack --server "$server" --channels 8 --status-interval 0.5 \
+    --set /ch/1/fader=0 --connect in_1=jack_simple_client:output1 \
+    --connect main_L=system:playback_1 --connect main_R=system:playback_2 "${extra[@]}"
+fohd_ports=(fohd:in_{1..8} fohd:main_L fohd:main_R)
+wanted=("fohd:in_1|jack_simple_client:output1" "fohd:main_L|system:playback_1" "fohd:main_R|system:playback_2")
+wait_for_ports 5 "${fohd_ports[@]}"
+spawn client_pid jack_simple_client-0 jack_simple_client
+wait_for_connections 3 "${wanted[@]}"
+pass "fohd made its three --connect connections: ${wanted[*]}"
+# fohd also keeps connections someone else made while it ran: one made with jack_connect must come back too.
+jk jack_connect jack_simple_client:output2 fohd:in_2 || fail "jack_connect jack_simple_client:output2 fohd:in_2 failed"
+wanted+=("fohd:in_2|jack_simple_client:output2")
+wait_for_connections 2 "${wanted[@]}"
+record "$FOH_WORK/before.wav" 2 jack_simple_client:output1 fohd:main_L fohd:main_R
+check_main_levels "$FOH_WORK/before.wav" 0.3
+
+# server_goes_away ROUND SIGNAL: jackd gets SIGNAL; fohd must stay up and say so.
+server_goes_away() {
+    local round=$1 sig=$2
+    note "round $round: kill -$sig jackd (pid $jackd_pid)"
+    kill "-$sig" "$jackd_pid"
+    reap "$jackd_pid" 5
+    server_answers && fail "round $round: a JACK server named '$server' still answers after jackd got SIG$sig"
+    wait_for_log fohd.err "JACK server vanished" 3 "$round"
+    # Stay away long enough for fohd to try (and fail) to reconnect at least once (it retries every second).
+    sleep 1.5
+    alive "$fohd_pid" || fail "round $round: fohd exited after jackd got SIG$sig"
+    pass "round $round: fohd still running after jackd got SIG$sig, and logged 'JACK server vanished'"
+    # jack_simple_client exits by itself when its server goes (its shutdown callback calls exit); make sure.
+    stop "$client_pid"
+}
+
+# server_comes_back ROUND: the same jackd name again, and jack_simple_client; fohd must restore ports and connections.
+server_comes_back() {
+    local round=$1 t0 deadline missing
+    start_jackd jackd_pid "$server"
+    t0=$(now)
+    note "round $round: jackd '$server' answers again (pid $jackd_pid)"
+    spawn client_pid "jack_simple_client-$round" jack_simple_client
+    deadline=$(awk -v t="$t0" -v w="$RESTORE_WITHIN_S" 'BEGIN { printf "%.3f", t + w }')
+    until [[ -z $(missing_ports "${fohd_ports[@]}") ]] && all_connected "${wanted[@]}"; do
+        if past "$deadline"; then
+            missing=$(missing_ports "${fohd_ports[@]}")
+            fail "round $round: ${RESTORE_WITHIN_S} s after jackd answered again: missing ports: ${missing:-none};" \
+                "connections now: $(jack_connections | tr '\n' ' ')"
+        fi
+        sleep 0.05
+    done
+    pass "round $round: fohd's ${#fohd_ports[@]} ports and ${#wanted[@]} connections back $(since "$t0") s after jackd answered" \
+        "(limit ${RESTORE_WITHIN_S} s)"
+    wait_for_log fohd.err "JACK server is back" 1 "$round"
+    record "$FOH_WORK/after-$round.wav" 2 jack_simple_client:output1 fohd:main_L fohd:main_R
+    check_main_levels "$FOH_WORK/after-$round.wav" 0.3
+}
+
+server_goes_away 1 KILL
+server_comes_back 1
+server_goes_away 2 TERM
+server_comes_back 2
+
+alive "$fohd_pid" || fail "fohd died"
+stop "$client_pid"
+stop_fohd "$fohd_pid" fohd
+pass "jack server vanish test done in $(since "$start_time") s"
