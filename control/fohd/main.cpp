@@ -9,7 +9,10 @@
 #include <boost/asio.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <memory>
 
 #include "backend/DummyBackend.h"
@@ -82,8 +85,15 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+#if defined(__SANITIZE_ADDRESS__)
+    // ASan reserves terabytes of shadow address space; locking it all would take the machine down.
+    FOH_LOG_WARN("sanitizer build: not locking memory (mlockall skipped)");
+#else
     if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
         FOH_LOG_WARN("mlockall not permitted (%s): memory may be paged out under pressure", std::strerror(errno));
+    else
+        FOH_LOG_INFO("memory locked (mlockall): the audio path will not page");
+#endif
 
     CommandQueue* queue = engine.openQueue("fohd");
     if (opt.demo) {
@@ -130,6 +140,7 @@ int main(int argc, char** argv) {
     const bool tty = isatty(STDOUT_FILENO) != 0;
     const auto startTime = std::chrono::steady_clock::now();
     auto nextStatus = startTime;
+    double demoRate = opt.rate;
     boost::asio::steady_timer tick(io);
     std::function<void(const boost::system::error_code&)> onTick = [&](const boost::system::error_code& ec) {
         if (ec) return;
@@ -138,7 +149,6 @@ int main(int argc, char** argv) {
         // The demo follows the server's sample rate.
         if (opt.demo) {
             const double rate = engine.config().sampleRate;
-            static double demoRate = opt.rate;
             if (rate != demoRate) {
                 demoRate = rate;
                 engine.setPlayback(demo::makeDemoStems(rate));

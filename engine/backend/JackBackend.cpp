@@ -280,29 +280,22 @@ int JackBackend::onSampleRate(jack_nframes_t rate, void* arg) {
 }
 
 void JackBackend::onLatency(jack_latency_callback_mode_t mode, void* arg) {
-    // The console adds no latency yet (no lookahead stage): each side's latency passes through unchanged.
-    // Stages with lookahead will add Engine latency here.
+    // The console adds no latency yet (no lookahead stage), so each direction's worst-case range passes through
+    // unchanged: capture latency flows inputs -> outputs, playback latency outputs -> inputs. Stages with lookahead
+    // will add the engine's latency here.
     auto* self = static_cast<JackBackend*>(arg);
-    jack_latency_range_t range{};
-    if (mode == JackCaptureLatency) {
-        jack_latency_range_t worst{UINT32_MAX, 0};
-        for (jack_port_t* p : self->inPorts_) {
-            jack_port_get_latency_range(p, JackCaptureLatency, &range);
-            worst.min = std::min(worst.min, range.min);
-            worst.max = std::max(worst.max, range.max);
-        }
-        if (worst.min == UINT32_MAX) worst.min = 0;
-        for (jack_port_t* p : self->outPorts_) jack_port_set_latency_range(p, JackCaptureLatency, &worst);
-    } else {
-        jack_latency_range_t worst{UINT32_MAX, 0};
-        for (jack_port_t* p : self->outPorts_) {
-            jack_port_get_latency_range(p, JackPlaybackLatency, &range);
-            worst.min = std::min(worst.min, range.min);
-            worst.max = std::max(worst.max, range.max);
-        }
-        if (worst.min == UINT32_MAX) worst.min = 0;
-        for (jack_port_t* p : self->inPorts_) jack_port_set_latency_range(p, JackPlaybackLatency, &worst);
+    const bool capture = mode == JackCaptureLatency;
+    const std::vector<jack_port_t*>& from = capture ? self->inPorts_ : self->outPorts_;
+    const std::vector<jack_port_t*>& to = capture ? self->outPorts_ : self->inPorts_;
+    jack_latency_range_t worst{UINT32_MAX, 0};
+    for (jack_port_t* p : from) {
+        jack_latency_range_t range{};
+        jack_port_get_latency_range(p, mode, &range);
+        worst.min = std::min(worst.min, range.min);
+        worst.max = std::max(worst.max, range.max);
     }
+    if (worst.min == UINT32_MAX) worst.min = 0;
+    for (jack_port_t* p : to) jack_port_set_latency_range(p, mode, &worst);
 }
 
 void JackBackend::onShutdown(jack_status_t, const char*, void* arg) {

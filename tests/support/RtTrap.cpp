@@ -25,7 +25,9 @@ inline void noteFree(const void* p) {
 
 #if defined(__SANITIZE_ADDRESS__)
 // ---- sanitizer builds: ASan owns malloc and operator new; it calls these hooks for every allocation and free ----
-#include <sanitizer/allocator_interface.h>
+// Declared here: GCC ships no <sanitizer/allocator_interface.h>, but its libasan exports the function.
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, std::size_t),
+                                                         void (*free_hook)(const volatile void*));
 namespace {
 void mallocHook(const volatile void*, std::size_t) { noteAllocation(); }
 void freeHook(const volatile void* p) { noteFree(const_cast<const void*>(p)); }

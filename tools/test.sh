@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what FOH needs, builds it and runs the whole test suite:
+#   1. Release build with -Werror: unit, whole-engine and system tests (real jackd and PipeWire);
+#   2. AddressSanitizer + UBSan build: the same tests again.
+# Every test binary carries the real-time allocation/lock trap. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup-debian.sh
+jobs=$(nproc)
+start=$(date +%s)
+
+echo "== Release build (-Werror)"
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFOH_WERROR=ON
+cmake --build build/release -j "$jobs"
+echo "== Release: tests"
+ctest --test-dir build/release --output-on-failure -j "$jobs"
+
+echo "== ASan + UBSan build"
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOH_SANITIZE=ON -DFOH_WERROR=ON -DFOH_BUILD_BENCH=OFF
+cmake --build build/asan -j "$jobs"
+echo "== ASan + UBSan: tests"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== all tests passed in $(( $(date +%s) - start )) s"
