@@ -120,6 +120,9 @@ bool JackBackend::open(std::string& error) {
         close();
         return false;
     }
+    watchStart_ = Clock::now();
+    watchCallbacks_ = callbacks_.load();
+    watchXruns_ = xruns_.load();
     active_.store(true);
     {
         std::lock_guard lock(mutex_);
@@ -144,16 +147,16 @@ void JackBackend::close() {
 
 void JackBackend::poll() {
     if (!wanted_.load()) return;
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = Clock::now();
 
     if (serverGone_.load() && client_ != nullptr) {
         FOH_LOG_ERROR("JACK server vanished: audio stopped. fohd keeps running and reconnects when it is back "
                       "(trying every second)");
+        rememberForRestart();
         close();
         std::lock_guard lock(mutex_);
         state_ = "JACK server gone: audio stopped, reconnecting every 1 s";
         nextAttempt_ = now + std::chrono::seconds(1);
-        events_.clear();
         return;
     }
     if (client_ == nullptr) {
@@ -163,6 +166,7 @@ void JackBackend::poll() {
         if (open(error)) FOH_LOG_INFO("JACK server is back: ports registered again, restoring connections");
         return;
     }
+    if (checkStalled()) return;
 
     // Layout changes the server announced: rebuild off the audio thread and swap in.
     const std::uint32_t bufferSize = newBufferSize_.exchange(0);
@@ -174,58 +178,119 @@ void JackBackend::poll() {
         engine_.reconfigure(cfg);
         FOH_LOG_INFO("JACK: now %.0f Hz, %d frames per period; graph rebuilt", cfg.sampleRate, cfg.maxBlock);
     }
-    processConnectionEvents();
+    processConnectionEvents(false);
     restoreConnections();
 }
 
-void JackBackend::processConnectionEvents() {
+bool JackBackend::checkStalled() {
+    // Seen once on jackd2 after a reconnect: the server keeps triggering the client but its process thread almost
+    // never runs ("client = fohd was not finished" on every cycle). Audio is gone while everything looks connected;
+    // the cure is a fresh client.
+    const auto now = Clock::now();
+    const std::uint64_t calls = callbacks_.load(std::memory_order_relaxed);
+    const double window = std::chrono::duration<double>(now - watchStart_).count();
+    if (window < 2.0) return false;
+    const double expected = window * sampleRate_.load() / std::max(1, period_.load());
+    const auto ran = static_cast<double>(calls - watchCallbacks_);
+    const std::uint64_t xruns = xruns_.load();
+    const std::uint64_t newXruns = xruns - watchXruns_;
+    watchStart_ = now;
+    watchCallbacks_ = calls;
+    watchXruns_ = xruns;
+    // Both symptoms together: a server that simply does not schedule us (PipeWire with nothing linked, say) reports
+    // no xruns, and a busy machine's xruns come with callbacks that still run.
+    if (ran >= 0.1 * expected || newXruns < 10) return false;
+    FOH_LOG_ERROR("JACK: the process callback ran %.0f of %.0f times in %.1f s: client stalled, re-opening it", ran,
+                  expected, window);
+    rememberForRestart();
+    close();
+    nextAttempt_ = now;  // reopen on the next poll
+    return true;
+}
+
+void JackBackend::processConnectionEvents(bool serverGone) {
+    // Disconnections are decided 300 ms after they happen, so a quitting peer has removed its ports by then: a
+    // disconnection whose peer port still exists was the operator's choice.
+    constexpr auto kSettle = std::chrono::milliseconds(300);
+    const auto now = Clock::now();
     std::vector<ConnectionEvent> events;
     {
         std::lock_guard lock(mutex_);
-        events.swap(events_);
+        std::size_t ready = 0;
+        while (ready < events_.size() &&
+               (serverGone || events_[ready].connected || now - events_[ready].at >= kSettle))
+            ++ready;
+        events.assign(events_.begin(), events_.begin() + static_cast<long>(ready));
+        events_.erase(events_.begin(), events_.begin() + static_cast<long>(ready));
     }
     if (client_ == nullptr) return;
     const std::string prefix = std::string(jack_get_client_name(client_)) + ":";
+    std::lock_guard lock(mutex_);
     for (const ConnectionEvent& e : events) {
-        // Express the event as (our short port, their full port).
-        std::string ours, theirs;
-        if (e.a.rfind(prefix, 0) == 0) {
-            ours = e.a.substr(prefix.size());
-            theirs = e.b;
-        } else if (e.b.rfind(prefix, 0) == 0) {
-            ours = e.b.substr(prefix.size());
-            theirs = e.a;
-        } else {
+        Pair pair;
+        if (e.a.rfind(prefix, 0) == 0) pair = {e.a.substr(prefix.size()), e.b};
+        else if (e.b.rfind(prefix, 0) == 0) pair = {e.b.substr(prefix.size()), e.a};
+        else continue;
+        if (e.connected) {
+            live_.insert(pair);
             continue;
         }
-        std::lock_guard lock(mutex_);
-        if (e.connected) {
-            desired_.insert({ours, theirs});
-        } else if (jack_port_by_name(client_, theirs.c_str()) != nullptr) {
-            desired_.erase({ours, theirs});  // the other port still exists: someone disconnected on purpose
+        live_.erase(pair);
+        const bool peerStillThere = !serverGone && jack_port_by_name(client_, pair.second.c_str()) != nullptr;
+        if (peerStillThere) {
+            desired_.erase(pair);  // the operator disconnected it: stop keeping it
+        } else {
+            lost_.emplace_back(pair, e.at);
         }
     }
+}
+
+void JackBackend::rememberForRestart() {
+    // Everything connected when the server went (and what went with peers torn down just before it) is made again
+    // once the server is back, for a while.
+    processConnectionEvents(true);
+    const auto now = Clock::now();
+    std::lock_guard lock(mutex_);
+    for (const Pair& p : live_) restore_.insert(p);
+    for (const auto& [pair, at] : lost_)
+        if (now - at < std::chrono::seconds(2)) restore_.insert(pair);
+    live_.clear();
+    lost_.clear();
+    events_.clear();
+    restoreArmed_ = true;
 }
 
 void JackBackend::restoreConnections() {
     if (client_ == nullptr || !active_.load()) return;
-    std::set<std::pair<std::string, std::string>> wanted;
+    const auto now = Clock::now();
+    std::set<Pair> wanted;
     {
         std::lock_guard lock(mutex_);
+        // Forget old entries about peers that went away while the server ran.
+        std::erase_if(lost_, [&](const auto& l) { return now - l.second > std::chrono::seconds(2); });
+        if (restoreArmed_) {
+            restoreUntil_ = now + std::chrono::seconds(30);
+            restoreArmed_ = false;
+        }
+        if (now > restoreUntil_) restore_.clear();
         wanted = desired_;
+        wanted.insert(restore_.begin(), restore_.end());
     }
     const std::string self = jack_get_client_name(client_);
     for (const auto& [ours, theirs] : wanted) {
-        jack_port_t* mine = jack_port_by_name(client_, (self + ":" + ours).c_str());
+        const std::string full = self + ":" + ours;
+        jack_port_t* mine = jack_port_by_name(client_, full.c_str());
         jack_port_t* other = jack_port_by_name(client_, theirs.c_str());
         if (mine == nullptr || other == nullptr) continue;  // their client is not (yet) there: retry next poll
-        if (jack_port_connected_to(mine, theirs.c_str())) continue;
-        const bool mineIsInput = (jack_port_flags(mine) & JackPortIsInput) != 0;
-        const std::string full = self + ":" + ours;
-        const int rc = mineIsInput ? jack_connect(client_, theirs.c_str(), full.c_str())
-                                   : jack_connect(client_, full.c_str(), theirs.c_str());
-        if (rc == 0 || rc == EEXIST)
+        if (!jack_port_connected_to(mine, theirs.c_str())) {
+            const bool mineIsInput = (jack_port_flags(mine) & JackPortIsInput) != 0;
+            const int rc = mineIsInput ? jack_connect(client_, theirs.c_str(), full.c_str())
+                                       : jack_connect(client_, full.c_str(), theirs.c_str());
+            if (rc != 0 && rc != EEXIST) continue;
             FOH_LOG_INFO("JACK: connected %s %s %s", full.c_str(), mineIsInput ? "<-" : "->", theirs.c_str());
+        }
+        std::lock_guard lock(mutex_);
+        restore_.erase({ours, theirs});  // restored once; from now on it is a live connection like any other
     }
 }
 
@@ -249,6 +314,7 @@ BackendStatus JackBackend::status() const {
 int JackBackend::onProcess(jack_nframes_t frames, void* arg) {
     auto* self = static_cast<JackBackend*>(arg);
     const double t0 = LoadMeter::nowSeconds();
+    self->callbacks_.fetch_add(1, std::memory_order_relaxed);
     for (std::size_t c = 0; c < self->inPorts_.size(); ++c)
         self->inBufs_[c] = static_cast<const float*>(jack_port_get_buffer(self->inPorts_[c], frames));
     for (std::size_t o = 0; o < self->outPorts_.size(); ++o)
@@ -312,7 +378,7 @@ void JackBackend::onPortConnect(jack_port_id_t a, jack_port_id_t b, int connect,
     jack_port_t* pb = jack_port_by_id(self->client_, b);
     if (pa == nullptr || pb == nullptr) return;
     std::lock_guard lock(self->mutex_);
-    self->events_.push_back({jack_port_name(pa), jack_port_name(pb), connect != 0});
+    self->events_.push_back({jack_port_name(pa), jack_port_name(pb), connect != 0, Clock::now()});
 }
 
 }  // namespace foh

@@ -6,8 +6,13 @@
 // graph and it is swapped in (until then the engine splits longer blocks, so nothing breaks meanwhile).
 //
 // When the server vanishes, fohd keeps running: poll() closes the dead client, retries every second, and on success
-// registers the same ports and restores the connections: those asked for with --connect and those made while it ran
-// (a connection the operator removed is forgotten; one that went away because its peer died is kept).
+// registers the same ports and restores the connections (see docs/ARCHITECTURE.md, "JACK connections"):
+//  - --connect pairs are kept for the whole run: made whenever both ports exist, again after the peer restarts;
+//    forgotten only when the operator disconnects them while both ports still exist.
+//  - connections seen while running are remembered only across a server restart (made again for 30 s after the
+//    reconnection, as their peers come back); while the server lives, a peer that quits takes its connections with
+//    it, so fohd never races a returning client's own connects.
+// A stalled client (the server keeps the client but its process callback nearly stops running) is re-opened.
 
 #include <jack/jack.h>
 
@@ -53,7 +58,9 @@ private:
     bool open(std::string& error);
     void close();
     void restoreConnections();
-    void processConnectionEvents();
+    void processConnectionEvents(bool serverGone);
+    void rememberForRestart();
+    bool checkStalled();
 
     static int onProcess(jack_nframes_t frames, void* self);
     static int onXrun(void* self);
@@ -80,14 +87,26 @@ private:
     std::atomic<int> period_{0};
     LoadMeter load_;
     std::chrono::steady_clock::time_point nextAttempt_{};
+    std::atomic<std::uint64_t> callbacks_{0};
+    std::chrono::steady_clock::time_point watchStart_{};
+    std::uint64_t watchCallbacks_ = 0;
+    std::uint64_t watchXruns_ = 0;
 
     mutable std::mutex mutex_;  // control side: the fields below
     std::set<std::pair<std::string, std::string>> desired_;
+    using Clock = std::chrono::steady_clock;
+    using Pair = std::pair<std::string, std::string>;  // our short port name, their full port name
     struct ConnectionEvent {
         std::string a, b;
         bool connected;
+        Clock::time_point at;
     };
     std::vector<ConnectionEvent> events_;
+    std::set<Pair> live_;                    // connections that exist now (as far as events told us)
+    std::vector<std::pair<Pair, Clock::time_point>> lost_;  // recently gone because their peer went
+    std::set<Pair> restore_;                 // to re-make after a server restart, until restoreUntil_
+    Clock::time_point restoreUntil_{};
+    bool restoreArmed_ = false;              // restoreUntil_ is set at the next successful open()
     std::string state_ = "not started";
 };
 

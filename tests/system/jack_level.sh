@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # the *_pid and server variables are set by lib.sh helpers (spawn VAR ..., printf -v)
 # System test: fohd on a real jackd (dummy backend, SCHED_FIFO, 48 kHz / 64 frames) passes a channel at 0 dB fader,
 # centre pan, to main L and R at exactly the source level minus the -3.01 dB constant-power pan law.
 #
@@ -31,8 +32,8 @@ wait_for_ports 5 jack_simple_client:output1 jack_simple_client:output2
 # fohd polls its --connect list every 100 ms.
 wait_for_connections 2 "fohd:in_1|jack_simple_client:output1"
 pass "fohd connected fohd:in_1 <- jack_simple_client:output1 by itself (--connect)"
+wait_for_fohd_audio fohd 3
 
-sleep 0.6 # one status line before the measurement
 xruns_before=$(fohd_xruns fohd)
 wav=$FOH_WORK/levels.wav
 record "$wav" 2 jack_simple_client:output1 fohd:main_L fohd:main_R
@@ -52,6 +53,24 @@ else
     note "NOTE: fohd reported $xruns_after xruns (${xruns_before:-?} before the recording); jackd says:"
     grep -h 'not finished\|XRun' "$FOH_WORK"/jackd-*.err | head -n 6 | sed 's/^/    /' || true
 fi
+
+# A period change on the live server: fohd rebuilds its graph off the audio thread and the level stays right.
+need jack_bufsize
+jk jack_bufsize 256 >/dev/null
+wait_for_log fohd.err "48000 Hz, 256 frames per period; graph rebuilt" 3
+pass "jack_bufsize 256: fohd rebuilt its graph for 256-frame periods"
+record "$FOH_WORK/levels-256.wav" 2 jack_simple_client:output1 fohd:main_L fohd:main_R
+check_main_levels "$FOH_WORK/levels-256.wav" 0.3
+pass "levels unchanged at 256 frames per period"
+jk jack_bufsize 64 >/dev/null
+wait_for_log fohd.err "48000 Hz, 64 frames per period; graph rebuilt" 3
+
+# Regression: fohd used to re-make connections to a recorder that had quit, racing the next recorder's own connects
+# (jack_rec then failed with EEXIST about 1 start in 13). While the server lives, only --connect pairs are kept.
+for i in $(seq 1 12); do
+    record "$FOH_WORK/again-$i.wav" 1 fohd:main_L fohd:main_R
+done
+pass "12 recorders in a row connected to fohd's outputs by themselves, none raced by fohd"
 
 alive "$jackd_pid" || fail "jackd died during the test"
 stop "$client_pid"

@@ -40,6 +40,8 @@ pass() { printf 'PASS: %s: %s\n' "$FOH_TEST" "$*"; }
 fail() {
     FOH_FAILED=1
     printf 'FAIL: %s: %s\n' "$FOH_TEST" "$*" >&2
+    # A test may define foh_diagnostics to print what it knows about the failure (process threads, server state).
+    if declare -F foh_diagnostics >/dev/null; then foh_diagnostics >&2 || true; fi
     local f
     for f in "$FOH_WORK"/*.out "$FOH_WORK"/*.err; do
         [[ -s $f ]] || continue
@@ -62,6 +64,7 @@ need() {
 need_fohd() {
     [[ $# -ge 1 && -n $1 ]] || fail "usage: $0 PATH_TO_FOHD"
     [[ -x $1 ]] || fail "fohd binary '$1' does not exist or is not executable"
+    # shellcheck disable=SC2034  # used by the test scripts
     FOHD=$1
 }
 
@@ -95,7 +98,7 @@ reap() {
     _FOH_REAPED[$pid]=1
 }
 
-zombie() { [[ $(ps -o stat= -p "$1" 2>/dev/null) == Z* ]] && echo yes || true; }
+zombie() { if [[ $(ps -o stat= -p "$1" 2>/dev/null) == Z* ]]; then echo yes; fi; }
 
 # stop PID [SIGNAL]: signal PID (default TERM), give it 3 s, then SIGKILL; reaps it. Sets REAP_RC.
 stop() {
@@ -126,7 +129,9 @@ _foh_cleanup() {
     for name in "${_FOH_JACK_SERVERS[@]}"; do
         rm -f "/dev/shm/jack_sem.$(id -u)_${name}_"* "/dev/shm/jack_${name}_"*
     done
-    if ((rc != 0 || FOH_FAILED)); then
+    if [[ -z $(ls -A "$FOH_WORK") ]]; then
+        rmdir "$FOH_WORK" # failed before starting anything: nothing worth keeping
+    elif ((rc != 0 || FOH_FAILED)); then
         printf '%s: exit %d; logs and recordings kept in %s\n' "$FOH_TEST" "$rc" "$FOH_WORK" >&2
     elif [[ ${FOH_KEEP_WORK:-0} == 1 ]]; then
         note "work folder kept: $FOH_WORK"
@@ -148,7 +153,7 @@ since() { awk -v n="$(now)" -v t="$1" 'BEGIN { printf "%.2f", n - t }'; }
 # ---- JACK -----------------------------------------------------------------------------------------------------------
 
 # jk COMMAND...: run a JACK client tool the way this test reaches its server (pw-jack prefix on PipeWire), bounded.
-jk() { timeout 5 "${JACK_RUN[@]}" "$@"; }
+jk() { timeout -k 1 5 "${JACK_RUN[@]}" "$@"; }
 
 # new_server_name VAR: a JACK server name no other test (or other run of this one) uses.
 new_server_name() {
@@ -189,7 +194,8 @@ start_pipewire() {
     [[ -r $_stock ]] || fail "PipeWire's stock configuration $_stock is missing"
     export XDG_RUNTIME_DIR=$FOH_WORK/xdg-runtime
     unset PIPEWIRE_REMOTE PIPEWIRE_RUNTIME_DIR JACK_DEFAULT_SERVER
-    mkdir -m 700 -p "$XDG_RUNTIME_DIR"
+    mkdir -p "$XDG_RUNTIME_DIR"
+    chmod 700 "$XDG_RUNTIME_DIR"
     # The stock daemon configuration, edited: no dbus, no portal module (it needs dbus), the graph at 48 kHz / 64 frames
     # (also when PipeWire thinks it runs in a VM, where it would raise min-quantum to 1024), and the null sink. With
     # adapter.auto-port-config the sink gets its DSP ports without a session manager; media.class Audio/Sink makes them
@@ -216,25 +222,31 @@ start_pipewire() {
         }
         { print }
     ' "$_stock" >"$_conf"
-    grep -q '^    support.dbus = false$' "$_conf" && grep -q '^    default.clock.quantum = 64$' "$_conf" &&
-        grep -q 'foh-null-sink' "$_conf" && ! grep -q 'module-portal' "$_conf" ||
+    if ! grep -q '^    support.dbus = false$' "$_conf" || ! grep -q '^    default.clock.quantum = 64$' "$_conf" ||
+        ! grep -q 'foh-null-sink' "$_conf" || grep -q 'module-portal' "$_conf"; then
         fail "could not edit $_stock into $_conf (its layout changed?)"
+    fi
 
     spawn _pw pipewire pipewire -c "$_conf"
     JACK_RUN=(pw-jack -p 64 -s 48000)
     _deadline=$(deadline_after 10)
-    until jack_ports | grep -Fxq foh-null-sink:playback_FL; do
+    until grep -Fxq foh-null-sink:playback_FL <<<"$(jack_ports || true)"; do
         alive "$_pw" || fail "pipewire exited during start-up (see pipewire.err)"
         past "$_deadline" && fail "PipeWire did not show foh-null-sink:playback_FL to JACK clients within 10 s"
         sleep 0.1
     done
-    jk jack_lsp -p foh-null-sink:playback_FL | grep -q 'physical' ||
+    grep -q 'physical' <<<"$(jk jack_lsp -p foh-null-sink:playback_FL || true)" ||
         fail "foh-null-sink:playback_FL is not a physical port: jack_simple_client would not start"
     printf -v "$_var" '%s' "$_pw"
 }
 
 # pipewire_has_node NAME: PipeWire lists a node with node.name NAME.
-pipewire_has_node() { timeout 5 pw-cli ls Node 2>/dev/null | grep -Fq "node.name = \"$1\""; }
+# (The listing is read whole first: with pipefail, `pw-cli | grep -q` fails when grep quits early and pw-cli gets SIGPIPE.)
+pipewire_has_node() {
+    local nodes
+    nodes=$(timeout -k 1 5 pw-cli ls Node 2>/dev/null) || return 1
+    grep -Fq "node.name = \"$1\"" <<<"$nodes"
+}
 
 # ---- JACK ports and connections ---------------------------------------------------------------------------------------
 
@@ -289,8 +301,9 @@ record() {
     local wav=$1 seconds=$2 rec_pid log
     shift 2
     log=jack_rec-$(basename "$wav" .wav)
-    spawn rec_pid "$log" timeout $((seconds + 10)) "${JACK_RUN[@]}" jack_rec -f "$wav" -d "$seconds" -b 24 "$@"
-    reap "$rec_pid" $((seconds + 12))
+    # Spawned directly (not under `timeout`): if it hangs, reap fails and the cleanup signals jack_rec itself.
+    spawn rec_pid "$log" "${JACK_RUN[@]}" jack_rec -f "$wav" -d "$seconds" -b 24 "$@"
+    reap "$rec_pid" $((seconds + 8))
     ((REAP_RC == 0)) || fail "jack_rec exited with $REAP_RC (see $log.err)"
     if grep -Eq 'overrun|cannot|failed' "$FOH_WORK/$log.err"; then fail "jack_rec: $(head -3 "$FOH_WORK/$log.err")"; fi
     [[ -s $wav ]] || fail "jack_rec wrote nothing to $wav"
@@ -360,6 +373,37 @@ fohd_xruns() {
     { grep -o 'xruns [0-9]*' "$FOH_WORK/$1.out" 2>/dev/null || true; } | tail -n 1 | awk '{ print $2 }'
 }
 
+# wait_for_fohd_audio LOGNAME TIMEOUT_S: fohd's newest status line shows a level on main L (not -inf), i.e. its
+# process callback runs and passes the source through. A status line is printed every 0.5 s.
+wait_for_fohd_audio() {
+    local log=$1 timeout=$2 deadline level
+    deadline=$(deadline_after "$timeout")
+    sleep 0.6 # a status line from after the caller's last change
+    while :; do
+        level=$(tail -n 1 "$FOH_WORK/$log.out" 2>/dev/null | sed -n 's/.*| main L *\([^ ]*\) pk.*/\1/p')
+        [[ -n $level && $level != -inf ]] && return 0
+        past "$deadline" && fail "fohd's main L meter still shows '${level:-no status line}' after ${timeout}s:" \
+            "its process callback is not running or passes no signal (last status: $(tail -n 1 "$FOH_WORK/$log.out"))"
+        sleep 0.1
+    done
+}
+
+# assert_fohd_keeps_up LOGNAME SECONDS MAX_XRUNS: over SECONDS, fohd's xrun count (status line) grows by at most
+# MAX_XRUNS. A client whose process callback is not being run counts an xrun nearly every cycle (~750 per second).
+assert_fohd_keeps_up() {
+    local log=$1 seconds=$2 max=$3 before after
+    before=$(fohd_xruns "$log")
+    sleep "$seconds"
+    sleep 0.6 # a status line printed after the interval
+    after=$(fohd_xruns "$log")
+    [[ -n $before && -n $after ]] || fail "no 'xruns N' on fohd's status line"
+    (( after - before <= max )) ||
+        fail "fohd counted $((after - before)) xruns in about ${seconds}s (at most $max expected): its process" \
+            "callback is not keeping up / not being run (last status: $(tail -n 1 "$FOH_WORK/$log.out"))"
+    # shellcheck disable=SC2034  # read by the calling test
+    XRUNS_DELTA=$((after - before))
+}
+
 # wait_for_log FILE PATTERN TIMEOUT_S [COUNT]: FILE (in $FOH_WORK) has at least COUNT lines matching the fixed string.
 wait_for_log() {
     local file=$1 pattern=$2 timeout=$3 count=${4:-1} deadline n
@@ -369,6 +413,16 @@ wait_for_log() {
         ((${n:-0} >= count)) && return 0
         past "$deadline" && fail "'$pattern' did not appear ${count}x in $file within ${timeout}s (found ${n:-0})"
         sleep 0.05
+    done
+}
+
+# fohd_threads PID: fohd's threads, one a line: tid, name, scheduling policy and priority, where it sleeps.
+fohd_threads() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        [[ -r $t/stat ]] || continue
+        printf '    tid %s %s policy=%s rtprio=%s wchan=%s\n' "$(basename "$t")" "$(cat "$t/comm")" \
+            "$(awk '{ print $41 }' "$t/stat")" "$(awk '{ print $40 }' "$t/stat")" "$(cat "$t/wchan" 2>/dev/null)"
     done
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154  # the *_pid and server variables are set by lib.sh helpers (spawn VAR ..., printf -v)
 # System test: the same level test as jack_level.sh, on PipeWire's JACK library instead of jackd. A private, headless
 # PipeWire (no dbus, no session manager; its own dummy driver at 48 kHz / 64 frames) runs fohd, jack_simple_client and
 # jack_rec, each under pw-jack -p 64 -s 48000. Channel 1 at 0 dB fader, centre pan, must reach main L and R at the
@@ -29,8 +30,8 @@ spawn client_pid jack_simple_client "${JACK_RUN[@]}" jack_simple_client
 wait_for_ports 5 jack_simple_client:output1 jack_simple_client:output2
 wait_for_connections 3 "fohd:in_1|jack_simple_client:output1"
 pass "fohd connected fohd:in_1 <- jack_simple_client:output1 by itself (--connect)"
+wait_for_fohd_audio fohd 3
 
-sleep 0.3
 wav=$FOH_WORK/levels.wav
 record "$wav" 2 jack_simple_client:output1 fohd:main_L fohd:main_R
 check_main_levels "$wav" 0.3
