@@ -20,6 +20,7 @@ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOH_SANITI
 cmake --build build/asan -j "$jobs"
 echo "== ASan + UBSan: tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
   ctest --test-dir build/asan --output-on-failure -j "$jobs"
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"
