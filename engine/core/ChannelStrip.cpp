@@ -7,31 +7,102 @@
 #include "dsp/PanLaw.h"
 
 namespace foh {
+namespace {
+using dsp::FilterShape;
+// EQ type index -> shape, per band: bands 1 and 4 have a fourth choice (low cut / high cut).
+FilterShape eqShape(int band, int type) {
+    switch (type) {
+        case 0: return FilterShape::LowShelf;
+        case 1: return FilterShape::Peak;
+        case 2: return FilterShape::HighShelf;
+        default: return band == 0 ? FilterShape::LowCut : FilterShape::HighCut;
+    }
+}
+}  // namespace
 
-void ChannelStrip::prepare(double sampleRate) {
+void ChannelStrip::prepare(double sampleRate, int maxBlock) {
+    sampleRate_ = sampleRate;
     gainRampSamples_ = std::max(1, static_cast<int>(std::lround(kGainRampSeconds * sampleRate)));
     muteFadeSamples_ = std::max(1, static_cast<int>(std::lround(kMuteFadeSeconds * sampleRate)));
-    for (std::size_t p = 0; p < kChannelParams.size(); ++p) values_[p] = kChannelParams[p].def;
-    updateTrimTarget_rt(true);
-    updatePostTarget_rt(0, true);
-    updatePanTarget_rt(true);
+    hpf_.prepare(sampleRate);
+    gate_.prepare(sampleRate);
+    eq_.prepare(sampleRate);
+    comp_.prepare(sampleRate);
+    deess_.prepare(sampleRate);
+    delay_.prepare(sampleRate, maxBlock);
+    for (std::size_t p = 0; p < kChannelParams.size(); ++p)
+        setParam_rt(static_cast<ChannelParam>(p), kChannelParams[p].def, true);
 }
 
 void ChannelStrip::setParam_rt(ChannelParam param, float value, bool snap) FOH_RT {
     const auto p = static_cast<std::size_t>(param);
     if (p >= kChannelParams.size()) return;
     values_[p] = value;
+    const bool on = value >= 0.5f;
+    const int index = static_cast<int>(value);
+    using P = ChannelParam;
     switch (param) {
-        case ChannelParam::Trim:
-        case ChannelParam::Polarity: updateTrimTarget_rt(snap); break;
-        case ChannelParam::Fader: updatePostTarget_rt(gainRampSamples_, snap); break;
-        case ChannelParam::Mute: updatePostTarget_rt(muteFadeSamples_, snap); break;
-        case ChannelParam::Pan: updatePanTarget_rt(snap); break;
-        case ChannelParam::Count: break;
+        case P::Trim:
+        case P::Polarity: updateTrimTarget_rt(snap); break;
+        case P::HpfOn: hpf_.setOn(on, snap); break;
+        case P::HpfFreq: hpf_.setFrequency(value, snap); break;
+        case P::HpfSlope: hpf_.setSlope(index); break;
+        case P::GateOn: gate_.setOn(on, snap); break;
+        case P::GateMode: gate_.setMode(index); break;
+        case P::GateThreshold: gate_.setThreshold(value); break;
+        case P::GateRange: gate_.setRange(value); break;
+        case P::GateRatio: gate_.setRatio(value); break;
+        case P::GateAttack: gate_.setAttack(value); break;
+        case P::GateHold: gate_.setHold(value); break;
+        case P::GateRelease: gate_.setRelease(value); break;
+        case P::GateKeySrc: break;  // read by the graph
+        case P::GateKeyFilter: gate_.setKeyFilter(on); break;
+        case P::GateKeyFreq: gate_.setKeyFrequency(value); break;
+        case P::EqOn: eq_.setOn(on, snap); break;
+        case P::CompOn: comp_.setOn(on, snap); break;
+        case P::CompThreshold: comp_.setThreshold(value); break;
+        case P::CompRatio: comp_.setRatio(value); break;
+        case P::CompKnee: comp_.setKnee(value); break;
+        case P::CompAttack: comp_.setAttack(value); break;
+        case P::CompRelease: comp_.setRelease(value); break;
+        case P::CompMakeup: comp_.setMakeup(value); break;
+        case P::CompAutoMakeup: comp_.setAutoMakeup(on); break;
+        case P::CompDetector: comp_.setDetector(index); break;
+        case P::CompKeySrc: break;  // read by the graph
+        case P::CompKeyHpf: comp_.setKeyHighPass(value); break;
+        case P::DeessOn: deess_.setOn(on, snap); break;
+        case P::DeessMode: deess_.setMode(index); break;
+        case P::DeessFreq: deess_.setFrequency(value); break;
+        case P::DeessThreshold: deess_.setThreshold(value); break;
+        case P::DeessRange: deess_.setRange(value); break;
+        case P::DeessListen: deess_.setListen(on); break;
+        case P::DelayOn: delay_.setOn(on, snap); break;
+        case P::DelayMs: delay_.setMilliseconds(value, snap); break;
+        case P::Fader: updatePostTarget_rt(gainRampSamples_, snap); break;
+        case P::Mute: updatePostTarget_rt(muteFadeSamples_, snap); break;
+        case P::Pan: updatePanTarget_rt(snap); break;
+        case P::Solo:
+        case P::Link:
+        case P::Count: break;
+        default:
+            if (param >= P::Eq1On && param <= P::Eq4Q) applyEq_rt(param, value, snap);
+            break;
     }
 }
 
-void ChannelStrip::continueFrom_rt(const ChannelStrip& old) FOH_RT {
+void ChannelStrip::applyEq_rt(ChannelParam param, float value, bool snap) FOH_RT {
+    const int offset = static_cast<int>(param) - static_cast<int>(ChannelParam::Eq1On);
+    const int band = offset / 5;
+    switch (offset % 5) {
+        case 0: eq_.setBandOn(band, value >= 0.5f, snap); break;
+        case 1: eq_.setBandShape(band, eqShape(band, static_cast<int>(value))); break;
+        case 2: eq_.setBandFrequency(band, value, snap); break;
+        case 3: eq_.setBandGain(band, value, snap); break;
+        default: eq_.setBandQ(band, value, snap); break;
+    }
+}
+
+void ChannelStrip::continueFrom_rt(ChannelStrip& old) FOH_RT {
     // Keep our targets (they reflect the newest parameter values) but start from where the old strip's gains are.
     auto carry = [](dsp::LinearRamp& mine, const dsp::LinearRamp& theirs, int samples) {
         const float target = mine.target();
@@ -42,6 +113,14 @@ void ChannelStrip::continueFrom_rt(const ChannelStrip& old) FOH_RT {
     carry(post_, old.post_, gainRampSamples_);
     carry(panL_, old.panL_, gainRampSamples_);
     carry(panR_, old.panR_, gainRampSamples_);
+    if (sampleRate_ == old.sampleRate_) {
+        hpf_.continueFrom(old.hpf_);
+        gate_.continueFrom(old.gate_);
+        eq_.continueFrom(old.eq_);
+        comp_.continueFrom(old.comp_);
+        deess_.continueFrom(old.deess_);
+        delay_.continueFrom(old.delay_);
+    }
 }
 
 void ChannelStrip::updateTrimTarget_rt(bool snap) FOH_RT {
@@ -66,29 +145,44 @@ void ChannelStrip::updatePanTarget_rt(bool snap) FOH_RT {
     }
 }
 
-void ChannelStrip::process_rt(const float* in, float* scratch, float* mainL, float* mainR, int n,
-                              ChannelLevels& levels) FOH_RT {
+void ChannelStrip::front_rt(const float* in, float* out, float* scratch, int n, ChannelLevels& levels) FOH_RT {
     float inPeak = levels.inputPeak;
     for (int i = 0; i < n; ++i) inPeak = std::max(inPeak, std::fabs(in[i]));
     levels.inputPeak = inPeak;
+    trim_.applyGain(in, out, n);
+    hpf_.process(out, scratch, n);
+}
 
-    // A channel that is fully down and not moving contributes nothing: skip the rest of the strip.
-    // Ramps that would still be moving finish at once, as they would have during these samples.
-    if (!post_.ramping() && post_.current() == 0.0f) {
-        trim_.snapTo(trim_.target());
+void ChannelStrip::gate_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
+    gate_.process(buf, keyA, keyB, scratch, n);
+}
+
+void ChannelStrip::comp_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
+    comp_.process(buf, keyA, keyB, scratch, n);
+}
+
+void ChannelStrip::back_rt(float* buf, float* scratch, float* mainL, float* mainR, int n,
+                           ChannelLevels& levels) FOH_RT {
+    deess_.process(buf, scratch, n);
+    delay_.process(buf, scratch, n);
+    levels.gateGrDb = std::max(levels.gateGrDb, gate_.takeGainReductionDb());
+    levels.gateOpen = levels.gateOpen || gate_.takeWasOpen();
+    levels.compGrDb = std::max(levels.compGrDb, comp_.takeGainReductionDb());
+    levels.deessGrDb = std::max(levels.deessGrDb, deess_.takeGainReductionDb());
+
+    // A channel that is fully down and not moving contributes nothing: skip fader, meter and pan.
+    if (silentOut()) {
         panL_.snapTo(panL_.target());
         panR_.snapTo(panR_.target());
         return;
     }
-
-    trim_.applyGain(in, scratch, n);
-    post_.applyGain(scratch, scratch, n);
+    post_.applyGain(buf, buf, n);
 
     float peak = levels.peak;
     float sumSq = levels.sumSq;
     for (int i = 0; i < n; ++i) {
-        peak = std::max(peak, std::fabs(scratch[i]));
-        sumSq += scratch[i] * scratch[i];
+        peak = std::max(peak, std::fabs(buf[i]));
+        sumSq += buf[i] * buf[i];
     }
     levels.peak = peak;
     levels.sumSq = sumSq;
@@ -97,13 +191,13 @@ void ChannelStrip::process_rt(const float* in, float* scratch, float* mainL, flo
         const float gl = panL_.current();
         const float gr = panR_.current();
         for (int i = 0; i < n; ++i) {
-            mainL[i] += scratch[i] * gl;
-            mainR[i] += scratch[i] * gr;
+            mainL[i] += buf[i] * gl;
+            mainR[i] += buf[i] * gr;
         }
     } else {
         for (int i = 0; i < n; ++i) {
-            mainL[i] += scratch[i] * panL_.next();
-            mainR[i] += scratch[i] * panR_.next();
+            mainL[i] += buf[i] * panL_.next();
+            mainR[i] += buf[i] * panR_.next();
         }
     }
 }

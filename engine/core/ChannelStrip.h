@@ -1,12 +1,20 @@
 #pragma once
-// One mono input channel: trim and polarity, then (later issues) filter, dynamics and EQ stages, then fader and mute,
-// then a constant-power pan into the stereo main bus.
+// One mono input channel, in signal order:
+//   trim x polarity -> high-pass -> gate/expander -> 4-band EQ -> compressor -> de-esser -> delay
+//   -> fader x mute -> post-fader meter -> constant-power pan -> main L/R
+// The graph drives it in two passes per block: front_rt() for every channel first (its output is the key any other
+// channel's gate or compressor may listen to), then the rest, stage by stage, so a linked pair can share detectors.
 //
-// Every gain is a LinearRamp: trim and fader ramp over kGainRampSeconds, mute fades over kMuteFadeSeconds, so no
-// parameter change can produce a step. Parameter values arrive in operator units and are converted here, once per
-// change, never per sample.
+// Every gain is a LinearRamp (trim and fader 20 ms, mute 10 ms); filters glide; stages switch with a 5 ms
+// crossfade and a stage that is out costs nothing and is bit-transparent.
 
+#include "dsp/Compressor.h"
+#include "dsp/DeEsser.h"
+#include "dsp/Delay.h"
+#include "dsp/Gate.h"
+#include "dsp/HighPass.h"
 #include "dsp/LinearRamp.h"
+#include "dsp/ParametricEq.h"
 #include "params/ObjectParams.h"
 #include "rt/Realtime.h"
 
@@ -16,6 +24,10 @@ struct ChannelLevels {
     float inputPeak = 0.0f;
     float peak = 0.0f;   ///< post-fader, pre-pan
     float sumSq = 0.0f;  ///< post-fader, pre-pan
+    float gateGrDb = 0.0f;
+    float compGrDb = 0.0f;
+    float deessGrDb = 0.0f;
+    bool gateOpen = false;
 };
 
 class ChannelStrip {
@@ -25,28 +37,57 @@ public:
     static constexpr double kGainRampSeconds = 0.020;
     /// 10 ms: a mute is a fast fade, not a cut; a cut at a non-zero sample is a click.
     static constexpr double kMuteFadeSeconds = 0.010;
+    /// Scratch each stage call needs, in multiples of the block length.
+    static constexpr int kScratchBlocks = 3;
 
-    void prepare(double sampleRate);
+    void prepare(double sampleRate, int maxBlock);
 
     /// Applies a parameter in operator units. `snap` jumps without a ramp (used when building a snapshot).
     void setParam_rt(ChannelParam param, float value, bool snap) FOH_RT;
     [[nodiscard]] float param(ChannelParam p) const FOH_RT { return values_[static_cast<std::size_t>(p)]; }
 
-    /// Takes over the signal state (ramps) of the strip this one replaces, so a snapshot swap is inaudible.
-    void continueFrom_rt(const ChannelStrip& old) FOH_RT;
+    /// Takes over the signal state of the strip this one replaces, so a snapshot swap is inaudible.
+    void continueFrom_rt(ChannelStrip& old) FOH_RT;
 
-    /// Adds this channel's `n` samples of `in` to main L/R. `scratch` holds n samples of working space.
-    void process_rt(const float* in, float* scratch, float* mainL, float* mainR, int n, ChannelLevels& levels) FOH_RT;
+    /// Pass 1: trim, polarity, high-pass; `in` -> `out` (this channel's key tap).
+    void front_rt(const float* in, float* out, float* scratch, int n, ChannelLevels& levels) FOH_RT;
+    /// Pass 2, in place on the channel's working copy. Keys: A = own key, B = linked partner's (or null).
+    void gate_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
+    void eq_rt(float* buf, float* scratch, int n) FOH_RT { eq_.process(buf, scratch, n); }
+    void comp_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
+    /// De-esser, delay, fader/mute, meters, pan; adds into main L/R.
+    void back_rt(float* buf, float* scratch, float* mainL, float* mainR, int n, ChannelLevels& levels) FOH_RT;
+
+    /// Whether the rest of the strip can be skipped (fader down or muted, settled, nothing keyed from it needed).
+    [[nodiscard]] bool silentOut() const FOH_RT { return !post_.ramping() && post_.current() == 0.0f; }
+    [[nodiscard]] int gateKeySource() const FOH_RT { return static_cast<int>(param(ChannelParam::GateKeySrc)); }
+    [[nodiscard]] int compKeySource() const FOH_RT { return static_cast<int>(param(ChannelParam::CompKeySrc)); }
+    [[nodiscard]] bool linked() const FOH_RT { return param(ChannelParam::Link) >= 0.5f; }
+
+    /// Exact responses for the GUI and tests.
+    [[nodiscard]] const dsp::HighPass& highPass() const { return hpf_; }
+    [[nodiscard]] const dsp::ParametricEq& eq() const { return eq_; }
+    [[nodiscard]] const dsp::Compressor& compressor() const { return comp_; }
+    /// The strip's static frequency response: high-pass plus EQ (the dynamic stages at rest).
+    [[nodiscard]] double responseDb(double freq) const { return hpf_.responseDb(freq) + eq_.responseDb(freq); }
 
 private:
     void updateTrimTarget_rt(bool snap) FOH_RT;
     void updatePostTarget_rt(int rampSamples, bool snap) FOH_RT;
     void updatePanTarget_rt(bool snap) FOH_RT;
+    void applyEq_rt(ChannelParam param, float value, bool snap) FOH_RT;
 
     float values_[static_cast<std::size_t>(ChannelParam::Count)]{};
     dsp::LinearRamp trim_;  ///< trim gain with the polarity sign
     dsp::LinearRamp post_;  ///< fader gain x mute
     dsp::LinearRamp panL_, panR_;
+    dsp::HighPass hpf_;
+    dsp::Gate gate_;
+    dsp::ParametricEq eq_;
+    dsp::Compressor comp_;
+    dsp::DeEsser deess_;
+    dsp::Delay delay_;
+    double sampleRate_ = 48000.0;
     int gainRampSamples_ = 960;
     int muteFadeSamples_ = 480;
 };

@@ -48,14 +48,49 @@ Checked Engine::set(CommandQueue& queue, std::string_view address, float value) 
     std::lock_guard lock(control_);
     const auto id = registry_->find(address);
     if (!id) return {false, 0.0f, std::string(address) + ": no such parameter"};
-    Checked c = registry_->validate(*id, value);
-    if (!c.ok) return c;
-    const Command cmd{registry_->info(*id).target, c.value, seq_ + 1};
-    if (!queue.tryPush(cmd))
-        return {false, 0.0f, std::string(address) + ": command queue full (the audio thread is not keeping up)"};
-    ++seq_;
-    values_[*id] = {c.value, cmd.seq};
+    Checked c = setLocked(queue, *id, value);
+    if (c.ok) mirrorLinkedLocked(queue, *id, c.value);
     return c;
+}
+
+Checked Engine::setLocked(CommandQueue& queue, ParamId id, float value) {
+    Checked c = registry_->validate(id, value);
+    if (!c.ok) return c;
+    const Command cmd{registry_->info(id).target, c.value, seq_ + 1};
+    if (!queue.tryPush(cmd))
+        return {false, 0.0f, registry_->info(id).address + ": command queue full (the audio thread is not keeping up)"};
+    ++seq_;
+    values_[id] = {c.value, cmd.seq};
+    return c;
+}
+
+void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value) {
+    // A stereo-linked pair (channels 1-2, 3-4, ...) moves together: every control but pan follows the partner.
+    const ParamTarget t = registry_->info(id).target;
+    if (t.object != ObjectKind::Channel) return;
+    const auto param = static_cast<ChannelParam>(t.param);
+    if (param == ChannelParam::Pan) return;
+    const std::uint16_t partner = t.index % 2 == 0 ? static_cast<std::uint16_t>(t.index + 1)
+                                                   : static_cast<std::uint16_t>(t.index - 1);
+    const auto linkId = registry_->idOf({ObjectKind::Channel, t.index, static_cast<std::uint16_t>(ChannelParam::Link)});
+    const auto partnerId = registry_->idOf({ObjectKind::Channel, partner, t.param});
+    if (!linkId || !partnerId) return;  // the last channel of an odd count has no partner
+    if (param == ChannelParam::Link) {
+        (void)setLocked(queue, *partnerId, value);
+        if (value < 0.5f) return;
+        // Linking copies the odd channel's settings onto the even one, as desks do.
+        const std::uint16_t first = std::min(t.index, partner);
+        for (std::uint16_t p = 0; p < static_cast<std::uint16_t>(ChannelParam::Count); ++p) {
+            if (p == static_cast<std::uint16_t>(ChannelParam::Pan) || p == static_cast<std::uint16_t>(ChannelParam::Link))
+                continue;
+            const auto from = registry_->idOf({ObjectKind::Channel, first, p});
+            const auto to = registry_->idOf({ObjectKind::Channel, static_cast<std::uint16_t>(first + 1), p});
+            if (from && to && values_[*to].value != values_[*from].value)
+                (void)setLocked(queue, *to, values_[*from].value);
+        }
+        return;
+    }
+    if (values_[*linkId].value >= 0.5f) (void)setLocked(queue, *partnerId, value);
 }
 
 Checked Engine::set(CommandQueue& queue, ParamId id, float value) {

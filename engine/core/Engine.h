@@ -75,6 +75,8 @@ public:
 
 private:
     std::unique_ptr<Graph> buildGraphLocked(const GraphConfig& config) const;
+    Checked setLocked(CommandQueue& queue, ParamId id, float value);
+    void mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value);
 
     mutable std::mutex control_;  // guards everything below up to slot_; never taken by the audio thread
     GraphConfig config_;

@@ -18,7 +18,10 @@ Graph::Graph(const GraphConfig& config, std::span<const ParamState> params, std:
     : config_(config),
       strips_(static_cast<std::size_t>(config.channels)),
       seqs_(static_cast<std::size_t>(config.channels) * kChannelParamCount + kMainParamCount, 0),
-      scratch_(static_cast<std::size_t>(config.maxBlock)),
+      scratch_(static_cast<std::size_t>(config.maxBlock) * ChannelStrip::kScratchBlocks),
+      pre_(static_cast<std::size_t>(config.maxBlock) * static_cast<std::size_t>(config.channels)),
+      work_(static_cast<std::size_t>(config.maxBlock) * 2),
+      keyCopy_(static_cast<std::size_t>(config.maxBlock) * 2),
       silence_(static_cast<std::size_t>(config.maxBlock), 0.0f),
       levels_(static_cast<std::size_t>(config.channels)),
       inputs_(static_cast<std::size_t>(config.channels), nullptr),
@@ -28,7 +31,7 @@ Graph::Graph(const GraphConfig& config, std::span<const ParamState> params, std:
       meterInterval_(static_cast<std::uint32_t>(std::max(1.0, config.sampleRate / 100.0))),
       playback_(std::move(playback)),
       playPos_(playback_ && playback_->length() > 0 ? playbackPosition % playback_->length() : 0) {
-    for (ChannelStrip& s : strips_) s.prepare(config.sampleRate);
+    for (ChannelStrip& s : strips_) s.prepare(config.sampleRate, config.maxBlock);
     if (playback_)
         for (const LoopTrack& t : playback_->tracks)
             if (t.channel >= 0 && t.channel < config.channels && t.audio.size() == playback_->length())
@@ -108,6 +111,58 @@ void Graph::continueFrom_rt(Graph& old) FOH_RT {
     meters_.channels = static_cast<std::uint32_t>(strips_.size());
 }
 
+const float* Graph::keyTap(std::size_t c, int src) FOH_RT {
+    if (src >= 1 && static_cast<std::size_t>(src) <= strips_.size()) return pre(static_cast<std::size_t>(src - 1));
+    return pre(c);
+}
+
+void Graph::processSingle_rt(std::size_t c, float* left, float* right, int n) FOH_RT {
+    ChannelStrip& s = strips_[c];
+    float* work = work_.data();
+    float* scratch = scratch_.data();
+    std::memcpy(work, pre(c), sizeof(float) * static_cast<std::size_t>(n));
+    s.gate_rt(work, keyTap(c, s.gateKeySource()), nullptr, scratch, n);
+    s.eq_rt(work, scratch, n);
+    // A self-keyed compressor listens to its own input: the working copy, read a control block before it is changed.
+    const float* compKey = s.compKeySource() == 0 ? work : keyTap(c, s.compKeySource());
+    s.comp_rt(work, compKey, nullptr, scratch, n);
+    s.back_rt(work, scratch, left, right, n, levels_[c]);
+}
+
+void Graph::processPair_rt(std::size_t a, float* left, float* right, int n) FOH_RT {
+    const std::size_t b = a + 1;
+    ChannelStrip& sa = strips_[a];
+    ChannelStrip& sb = strips_[b];
+    const auto block = static_cast<std::size_t>(config_.maxBlock);
+    float* wa = work_.data();
+    float* wb = work_.data() + block;
+    float* scratch = scratch_.data();
+    const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(n);
+    std::memcpy(wa, pre(a), bytes);
+    std::memcpy(wb, pre(b), bytes);
+    const float* ga = keyTap(a, sa.gateKeySource());
+    const float* gb = keyTap(b, sb.gateKeySource());
+    sa.gate_rt(wa, ga, gb, scratch, n);
+    sb.gate_rt(wb, gb, ga, scratch, n);
+    sa.eq_rt(wa, scratch, n);
+    sb.eq_rt(wb, scratch, n);
+    // One shared detector: both compressors see both inputs, taken before either changes them.
+    const float* ka = keyTap(a, sa.compKeySource());
+    const float* kb = keyTap(b, sb.compKeySource());
+    if (sa.compKeySource() == 0) {
+        std::memcpy(keyCopy_.data(), wa, bytes);
+        ka = keyCopy_.data();
+    }
+    if (sb.compKeySource() == 0) {
+        std::memcpy(keyCopy_.data() + block, wb, bytes);
+        kb = keyCopy_.data() + block;
+    }
+    sa.comp_rt(wa, ka, kb, scratch, n);
+    sb.comp_rt(wb, kb, ka, scratch, n);
+    sa.back_rt(wa, scratch, left, right, n, levels_[a]);
+    sb.back_rt(wb, scratch, left, right, n, levels_[b]);
+}
+
 void Graph::process_rt(const float* const* in, int numIn, float* const* out, int numOut, int n,
                        MeterChannel& meters) FOH_RT {
     const std::size_t channels = strips_.size();
@@ -127,11 +182,21 @@ void Graph::process_rt(const float* const* in, int numIn, float* const* out, int
         const std::size_t loopLength = playback_ ? playback_->length() : 0;
         if (loopLength > 0)
             chunk = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(chunk), loopLength - playPos_));
+        // Pass 1: every channel's input stage, so any channel can key from any other.
         for (std::size_t c = 0; c < channels; ++c) {
             const float* src = trackOf_[c] != nullptr          ? trackOf_[c] + playPos_
                                : inputs_[c] == silence_.data() ? silence_.data()
                                                                : inputs_[c] + done;
-            strips_[c].process_rt(src, scratch_.data(), left + done, right + done, chunk, levels_[c]);
+            strips_[c].front_rt(src, pre(c), scratch_.data(), chunk, levels_[c]);
+        }
+        // Pass 2: the rest of each strip; a linked pair runs stage by stage so its detectors see both sides.
+        for (std::size_t c = 0; c < channels; ++c) {
+            if (c % 2 == 0 && c + 1 < channels && strips_[c].linked() && strips_[c + 1].linked()) {
+                processPair_rt(c, left + done, right + done, chunk);
+                ++c;
+            } else {
+                processSingle_rt(c, left + done, right + done, chunk);
+            }
         }
         if (loopLength > 0) playPos_ = (playPos_ + static_cast<std::uint64_t>(chunk)) % loopLength;
         done += chunk;
@@ -145,6 +210,10 @@ void Graph::process_rt(const float* const* in, int numIn, float* const* out, int
         meters_.chInputPeak[c] = std::max(meters_.chInputPeak[c], l.inputPeak);
         meters_.chPeak[c] = std::max(meters_.chPeak[c], l.peak);
         meters_.chSumSq[c] += l.sumSq;
+        meters_.chGateGr[c] = std::max(meters_.chGateGr[c], l.gateGrDb);
+        meters_.chCompGr[c] = std::max(meters_.chCompGr[c], l.compGrDb);
+        meters_.chDeessGr[c] = std::max(meters_.chDeessGr[c], l.deessGrDb);
+        meters_.chGateOpen[c] = std::max(meters_.chGateOpen[c], l.gateOpen ? 1.0f : 0.0f);
         l = {};
     }
     meters_.frames += static_cast<std::uint32_t>(n);

@@ -52,13 +52,21 @@ public:
 
 private:
     [[nodiscard]] std::size_t indexOf(ParamTarget t) const FOH_RT;
+    [[nodiscard]] float* pre(std::size_t c) FOH_RT { return pre_.data() + c * static_cast<std::size_t>(config_.maxBlock); }
+    /// The key a gate or compressor with key source `src` (0 = self) of channel `c` listens to, before dynamics.
+    [[nodiscard]] const float* keyTap(std::size_t c, int src) FOH_RT;
+    void processSingle_rt(std::size_t c, float* left, float* right, int n) FOH_RT;
+    void processPair_rt(std::size_t a, float* left, float* right, int n) FOH_RT;
     void setByIndex_rt(std::size_t index, float value, bool snap) FOH_RT;
 
     GraphConfig config_;
     std::vector<ChannelStrip> strips_;
     MainBus main_;
     std::vector<std::uint32_t> seqs_;  ///< per registry parameter
-    std::vector<float> scratch_;
+    std::vector<float> scratch_;  ///< ChannelStrip::kScratchBlocks blocks
+    std::vector<float> pre_;      ///< per channel: the output of pass 1 (trim, polarity, HPF), the key taps
+    std::vector<float> work_;     ///< two blocks: the working copies of a channel or a linked pair
+    std::vector<float> keyCopy_;  ///< two blocks: a linked pair's compressor inputs, shared by both detectors
     std::vector<float> silence_;
     std::vector<ChannelLevels> levels_;
     std::vector<const float*> inputs_;

@@ -10,6 +10,10 @@ void MeterAccum::clear(std::uint32_t channelCount) FOH_RT {
     std::fill_n(chInputPeak.begin(), n, 0.0f);
     std::fill_n(chPeak.begin(), n, 0.0f);
     std::fill_n(chSumSq.begin(), n, 0.0f);
+    std::fill_n(chGateGr.begin(), n, 0.0f);
+    std::fill_n(chCompGr.begin(), n, 0.0f);
+    std::fill_n(chDeessGr.begin(), n, 0.0f);
+    std::fill_n(chGateOpen.begin(), n, 0.0f);
     mainPeak = {};
     mainSumSq = {};
     channels = channelCount;
@@ -26,6 +30,10 @@ void MeterAccum::merge(const MeterAccum& o) FOH_RT {
         chInputPeak[i] = std::max(chInputPeak[i], o.chInputPeak[i]);
         chPeak[i] = std::max(chPeak[i], o.chPeak[i]);
         chSumSq[i] += o.chSumSq[i];
+        chGateGr[i] = std::max(chGateGr[i], o.chGateGr[i]);
+        chCompGr[i] = std::max(chCompGr[i], o.chCompGr[i]);
+        chDeessGr[i] = std::max(chDeessGr[i], o.chDeessGr[i]);
+        chGateOpen[i] = std::max(chGateOpen[i], o.chGateOpen[i]);
     }
     for (std::size_t i = 0; i < 2; ++i) {
         mainPeak[i] = std::max(mainPeak[i], o.mainPeak[i]);
@@ -63,6 +71,12 @@ MeterReading MeterReader::read() {
     r.chInputPeak.assign(acc_.chInputPeak.begin(), acc_.chInputPeak.begin() + static_cast<long>(n));
     r.chPeak.assign(acc_.chPeak.begin(), acc_.chPeak.begin() + static_cast<long>(n));
     r.chRms.resize(n);
+    const auto end = [&](auto& a) { return a.begin() + static_cast<long>(n); };
+    r.chGateGrDb.assign(acc_.chGateGr.begin(), end(acc_.chGateGr));
+    r.chCompGrDb.assign(acc_.chCompGr.begin(), end(acc_.chCompGr));
+    r.chDeessGrDb.assign(acc_.chDeessGr.begin(), end(acc_.chDeessGr));
+    r.chGateOpen.resize(n);
+    for (std::size_t i = 0; i < n; ++i) r.chGateOpen[i] = acc_.chGateOpen[i] > 0.5f;
     for (std::size_t i = 0; i < n; ++i) r.chRms[i] = std::sqrt(acc_.chSumSq[i] / frames);
     for (std::size_t i = 0; i < 2; ++i) {
         r.mainPeak[i] = acc_.mainPeak[i];

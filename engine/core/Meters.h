@@ -22,6 +22,10 @@ struct MeterAccum {
     std::array<float, ParamRegistry::kMaxChannels> chInputPeak{};  ///< pre-everything
     std::array<float, ParamRegistry::kMaxChannels> chPeak{};       ///< post-fader (pre-pan)
     std::array<float, ParamRegistry::kMaxChannels> chSumSq{};
+    std::array<float, ParamRegistry::kMaxChannels> chGateGr{};    ///< dB, largest
+    std::array<float, ParamRegistry::kMaxChannels> chCompGr{};    ///< dB, largest
+    std::array<float, ParamRegistry::kMaxChannels> chDeessGr{};   ///< dB, largest
+    std::array<float, ParamRegistry::kMaxChannels> chGateOpen{};  ///< 1 if open at any time
     std::array<float, 2> mainPeak{};
     std::array<float, 2> mainSumSq{};
     std::uint32_t channels = 0;
@@ -34,6 +38,8 @@ struct MeterAccum {
 /// What a reader gets: levels since its last read, linear (0..1 = 0 dBFS).
 struct MeterReading {
     std::vector<float> chInputPeak, chPeak, chRms;
+    std::vector<float> chGateGrDb, chCompGrDb, chDeessGrDb;  ///< largest reduction since the last read, dB >= 0
+    std::vector<bool> chGateOpen;
     float mainPeak[2] = {0, 0};
     float mainRms[2] = {0, 0};
     std::uint32_t frames = 0;

@@ -93,6 +93,8 @@ std::optional<ParamId> ParamRegistry::idOf(ParamTarget t) const {
 Checked ParamRegistry::validate(ParamId id, float value) const {
     if (id >= params_.size()) return {false, 0.0f, "no such parameter"};
     Checked c = validateAgainst(*params_[id].spec, value);
+    if (c.ok && params_[id].spec->unit == Unit::Channel && value > static_cast<float>(channels_))
+        c = {false, 0.0f, "channel " + formatNumber(value) + " does not exist (1.." + std::to_string(channels_) + ", 0 = self)"};
     if (!c.ok) c.error = params_[id].address + ": " + c.error;
     return c;
 }
@@ -106,7 +108,8 @@ Checked validateAgainst(const ParamSpec& spec, float value) {
     if (std::isinf(value)) return {false, 0.0f, "value is -infinity; range is " + range};
     if (value < spec.min || value > spec.max)
         return {false, 0.0f, "value " + formatNumber(value) + " is outside " + range};
-    if ((spec.unit == Unit::Toggle || spec.unit == Unit::Choice) && value != std::floor(value))
+    if ((spec.unit == Unit::Toggle || spec.unit == Unit::Choice || spec.unit == Unit::Channel) &&
+        value != std::floor(value))
         return {false, 0.0f, "value " + formatNumber(value) + " is not a whole number"};
     return {true, value, {}};
 }
@@ -119,6 +122,14 @@ std::string formatValue(const ParamSpec& spec, float value) {
             const auto i = static_cast<std::size_t>(value);
             return i < spec.choices.size() ? std::string(spec.choices[i]) : formatNumber(value);
         }
+        case Unit::Channel: return value == 0.0f ? "self" : "ch " + formatNumber(value);
+        case Unit::Ratio:
+            if (value >= kRatioInfinity) return "inf:1";
+            std::snprintf(buf, sizeof buf, "%.2g:1", static_cast<double>(value));
+            return buf;
+        case Unit::Q:
+            std::snprintf(buf, sizeof buf, "Q %.2g", static_cast<double>(value));
+            return buf;
         case Unit::Pan:
             if (value == 0.0f) return "C";
             std::snprintf(buf, sizeof buf, "%s%.0f", value < 0 ? "L" : "R", static_cast<double>(std::fabs(value)));

@@ -8,9 +8,11 @@ std::string_view unitSymbol(Unit unit) {
         case Unit::Hertz: return "Hz";
         case Unit::Millisecond: return "ms";
         case Unit::Ratio: return ":1";
+        case Unit::Q: return "Q";
         case Unit::Pan: return "L100..R100";
         case Unit::Toggle: return "on/off";
         case Unit::Choice: return "choice";
+        case Unit::Channel: return "channel";
     }
     return "";
 }

@@ -9,7 +9,7 @@
 
 namespace foh {
 
-enum class Unit : std::uint8_t { Decibel, Hertz, Millisecond, Ratio, Pan, Toggle, Choice };
+enum class Unit : std::uint8_t { Decibel, Hertz, Millisecond, Ratio, Q, Pan, Toggle, Choice, Channel };
 
 /// How a 0..1 control (TouchOSC's default range) maps onto the operator value.
 enum class Curve : std::uint8_t {

@@ -47,4 +47,22 @@ inline double maxStep(const std::vector<float>& x, std::size_t from, std::size_t
 
 inline double toDb(double linear) { return 20.0 * std::log10(linear); }
 
+/// Amplitude of the component at `freq` in x[from, to): a single-bin DFT (correlation with sin and cos). Exact for a
+/// steady sine when the span holds a whole number of periods, and within a fraction of a dB otherwise for long spans.
+inline double toneAmplitude(const std::vector<float>& x, double freq, double rate, std::size_t from, std::size_t to) {
+    double re = 0.0, im = 0.0;
+    for (std::size_t i = from; i < to; ++i) {
+        const double ph = 2.0 * std::numbers::pi * freq * static_cast<double>(i) / rate;
+        re += x[i] * std::cos(ph);
+        im += x[i] * std::sin(ph);
+    }
+    return 2.0 * std::sqrt(re * re + im * im) / static_cast<double>(to - from);
+}
+
+/// A span length near `seconds` holding a whole number of periods of `freq`.
+inline std::size_t wholePeriods(double freq, double rate, double seconds) {
+    const double periods = std::max(1.0, std::round(seconds * freq));
+    return static_cast<std::size_t>(std::round(periods * rate / freq));
+}
+
 }  // namespace foh::test

@@ -1,0 +1,108 @@
+#include "dsp/Compressor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "dsp/ControlRate.h"
+#include "dsp/FilterDesign.h"
+#include "dsp/GainComputer.h"
+
+namespace foh::dsp {
+namespace {
+float smoothingCoeff(float ms, double sampleRate) {
+    // One-pole per control block reaching 1 - 1/e of a step after `ms`.
+    return static_cast<float>(std::exp(-kControlBlock / (std::max(0.01, static_cast<double>(ms)) * 1e-3 * sampleRate)));
+}
+float toDb(float linear) { return 20.0f * std::log10(std::max(linear, 1e-9f)); }
+}  // namespace
+
+void Compressor::prepare(double sampleRate) {
+    sampleRate_ = sampleRate;
+    fade_.prepare(sampleRate);
+    detector_.prepare(sampleRate, kControlBlock);
+    setAttack(10.0f);
+    setRelease(100.0f);
+    setKeyHighPass(keyHpfHz_);
+    reset();
+}
+
+void Compressor::reset() FOH_RT {
+    detector_.reset();
+    keyState_[0].reset();
+    keyState_[1].reset();
+    grDb_ = 0.0f;
+    gain_ = std::pow(10.0f, makeupDb() / 20.0f);
+}
+
+void Compressor::setAttack(float ms) FOH_RT { attackCoeff_ = smoothingCoeff(ms, sampleRate_); }
+void Compressor::setRelease(float ms) FOH_RT { releaseCoeff_ = smoothingCoeff(ms, sampleRate_); }
+
+void Compressor::setKeyHighPass(float hz) FOH_RT {
+    keyHpfHz_ = hz;
+    if (hz > 20.0f) keyHpf_ = design(FilterShape::LowCut, hz, 0.0, 0.7071, sampleRate_);
+}
+
+float Compressor::staticGainDb(float levelDb) const { return compressorGainDb(levelDb, threshold_, ratio_, knee_); }
+
+float Compressor::makeupDb() const {
+    // Automatic makeup gives back half the reduction a 0 dBFS input would get: a loud source keeps its level, a
+    // quiet one comes up, and nothing is pushed over full scale.
+    return makeup_ + (autoMakeup_ ? -0.5f * staticGainDb(0.0f) : 0.0f);
+}
+
+float Compressor::takeGainReductionDb() FOH_RT {
+    const float gr = maxGrDb_;
+    maxGrDb_ = 0.0f;
+    return gr;
+}
+
+void Compressor::process(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
+    if (fade_.bypassed()) return;
+    float* dry = scratch;
+    if (!fade_.fullyOn()) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
+    if (keyHpfHz_ > 20.0f) {
+        // The key's own high-pass (the kick must not pump the mix): filter copies, never the audio.
+        float* ka = scratch + n;
+        std::memcpy(ka, keyA, sizeof(float) * static_cast<std::size_t>(n));
+        keyState_[0].process(keyHpf_, ka, n);
+        keyA = ka;
+        if (keyB != nullptr) {
+            float* kb = scratch + 2 * n;
+            std::memcpy(kb, keyB, sizeof(float) * static_cast<std::size_t>(n));
+            keyState_[1].process(keyHpf_, kb, n);
+            keyB = kb;
+        }
+    }
+    const float makeup = makeupDb();
+    for (int done = 0; done < n; done += kControlBlock) {
+        const int m = std::min(kControlBlock, n - done);
+        const float level = detector_.measure(keyA + done, keyB != nullptr ? keyB + done : nullptr, m);
+        const float target = -staticGainDb(toDb(level));
+        grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
+        maxGrDb_ = std::max(maxGrDb_, grDb_);
+        const float next = std::pow(10.0f, (makeup - grDb_) / 20.0f);
+        const float step = (next - gain_) / static_cast<float>(m);
+        float g = gain_;
+        for (int i = 0; i < m; ++i) {
+            g += step;
+            buf[done + i] *= g;
+        }
+        gain_ = next;
+    }
+    if (!fade_.fullyOn()) {
+        fade_.blend(dry, buf, n);
+        if (fade_.bypassed()) reset();
+    }
+}
+
+
+void Compressor::continueFrom(Compressor& old) FOH_RT {
+    detector_ = old.detector_;
+    keyState_[0] = old.keyState_[0];
+    keyState_[1] = old.keyState_[1];
+    grDb_ = old.grDb_;
+    gain_ = old.gain_;
+}
+
+}  // namespace foh::dsp

@@ -1,0 +1,58 @@
+#pragma once
+// The channel compressor: threshold, ratio (1:1 .. inf:1), soft knee, attack, release, makeup (manual or automatic),
+// peak or RMS detector, and a key that can be any channel (the kick ducks the bass) with its own high-pass.
+//
+// Once per control block: detector level -> static curve (dB) -> attack/release smoothing of the gain reduction
+// (one-pole in dB, time constants are the set times) -> one pow() to linear; per sample the gain is interpolated.
+
+#include "dsp/Biquad.h"
+#include "dsp/BypassFade.h"
+#include "dsp/LevelDetector.h"
+
+namespace foh::dsp {
+
+class Compressor {
+public:
+    void prepare(double sampleRate);
+    void reset() FOH_RT;
+    /// Takes over the signal state (detector, gain reduction) of the compressor this one replaces.
+    void continueFrom(Compressor& old) FOH_RT;
+
+    void setOn(bool on, bool snap) FOH_RT { fade_.set(on, snap); }
+    void setThreshold(float db) FOH_RT { threshold_ = db; }
+    void setRatio(float ratio) FOH_RT { ratio_ = ratio; }
+    void setKnee(float db) FOH_RT { knee_ = db; }
+    void setAttack(float ms) FOH_RT;
+    void setRelease(float ms) FOH_RT;
+    void setMakeup(float db) FOH_RT { makeup_ = db; }
+    void setAutoMakeup(bool on) FOH_RT { autoMakeup_ = on; }
+    void setDetector(int mode) FOH_RT { detector_.setMode(mode); }
+    void setKeyHighPass(float hz) FOH_RT;
+
+    /// In place. `keyA` is the detector's input (the stage input itself for a self key), `keyB` a linked partner's
+    /// key or null. `scratch` is 3n samples.
+    void process(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
+
+    /// The gain change the static curve gives a steady input at `levelDb` (without makeup), for tests and the GUI.
+    [[nodiscard]] float staticGainDb(float levelDb) const;
+    /// The makeup in effect (manual plus automatic).
+    [[nodiscard]] float makeupDb() const;
+    /// Largest gain reduction (positive dB) since the last call.
+    [[nodiscard]] float takeGainReductionDb() FOH_RT;
+
+private:
+    double sampleRate_ = 48000.0;
+    BypassFade fade_;
+    LevelDetector detector_;
+    float threshold_ = -20.0f, ratio_ = 3.0f, knee_ = 6.0f, makeup_ = 0.0f;
+    bool autoMakeup_ = false;
+    float attackCoeff_ = 0.0f, releaseCoeff_ = 0.0f;
+    float grDb_ = 0.0f;       ///< smoothed gain reduction, >= 0
+    float gain_ = 1.0f;       ///< linear gain at the end of the last control block
+    float maxGrDb_ = 0.0f;    ///< for the meter
+    float keyHpfHz_ = 20.0f;  ///< 20 Hz = off
+    BiquadCoeffs keyHpf_;
+    BiquadState keyState_[2];
+};
+
+}  // namespace foh::dsp

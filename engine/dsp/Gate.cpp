@@ -1,0 +1,118 @@
+#include "dsp/Gate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "dsp/ControlRate.h"
+#include "dsp/FilterDesign.h"
+#include "dsp/GainComputer.h"
+
+namespace foh::dsp {
+
+void Gate::prepare(double sampleRate) {
+    sampleRate_ = sampleRate;
+    fade_.prepare(sampleRate);
+    detector_.prepare(sampleRate, kControlBlock);
+    setKeyFrequency(1000.0f);
+    reset();
+}
+
+void Gate::reset() FOH_RT {
+    detector_.reset();
+    keyState_[0].reset();
+    keyState_[1].reset();
+    gainDb_ = 0.0f;
+    gain_ = 1.0f;
+    holdLeft_ = 0.0f;
+    open_ = true;
+}
+
+void Gate::setThreshold(float db) FOH_RT {
+    thresholdDb_ = db;
+    threshold_ = std::pow(10.0f, db / 20.0f);
+}
+
+void Gate::setKeyFrequency(float hz) FOH_RT {
+    // A band-pass one octave and a half wide (Q 1): tunes the key to the kick's thump or the snare's crack.
+    keyFilter_ = design(FilterShape::BandPass, hz, 0.0, 1.0, sampleRate_);
+}
+
+float Gate::takeGainReductionDb() FOH_RT {
+    const float gr = maxGrDb_;
+    maxGrDb_ = 0.0f;
+    return gr;
+}
+
+bool Gate::takeWasOpen() FOH_RT {
+    const bool was = wasOpen_ || open_;
+    wasOpen_ = false;
+    return was;
+}
+
+void Gate::process(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
+    if (fade_.bypassed()) return;
+    float* dry = scratch;
+    if (!fade_.fullyOn()) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
+    if (keyFilterOn_) {
+        float* ka = scratch + n;
+        std::memcpy(ka, keyA, sizeof(float) * static_cast<std::size_t>(n));
+        keyState_[0].process(keyFilter_, ka, n);
+        keyA = ka;
+        if (keyB != nullptr) {
+            float* kb = scratch + 2 * n;
+            std::memcpy(kb, keyB, sizeof(float) * static_cast<std::size_t>(n));
+            keyState_[1].process(keyFilter_, kb, n);
+            keyB = kb;
+        }
+    }
+    const float holdSamples = holdMs_ * 1e-3f * static_cast<float>(sampleRate_);
+    for (int done = 0; done < n; done += kControlBlock) {
+        const int m = std::min(kControlBlock, n - done);
+        const float level = detector_.measure(keyA + done, keyB != nullptr ? keyB + done : nullptr, m);
+        float target;
+        if (level >= threshold_) {
+            holdLeft_ = holdSamples;
+            target = 0.0f;
+        } else if (holdLeft_ > 0.0f) {
+            holdLeft_ -= static_cast<float>(m);
+            target = 0.0f;
+        } else if (mode_ == ExpanderMode) {
+            target = expanderGainDb(20.0f * std::log10(std::max(level, 1e-9f)), thresholdDb_, ratio_, range_);
+        } else {
+            target = -range_;
+        }
+        open_ = target == 0.0f;
+        wasOpen_ = wasOpen_ || open_;
+        // Linear in dB: the whole range in `attack` when opening, in `release` when closing.
+        const float perSample = static_cast<float>(m) / static_cast<float>(sampleRate_) * 1e3f * range_;
+        if (target > gainDb_) gainDb_ = std::min(target, gainDb_ + perSample / std::max(attackMs_, 0.001f));
+        else gainDb_ = std::max(target, gainDb_ - perSample / std::max(releaseMs_, 0.001f));
+        maxGrDb_ = std::max(maxGrDb_, -gainDb_);
+        const float next = gainDb_ <= -200.0f ? 0.0f : std::pow(10.0f, gainDb_ / 20.0f);
+        const float step = (next - gain_) / static_cast<float>(m);
+        float g = gain_;
+        for (int i = 0; i < m; ++i) {
+            g += step;
+            buf[done + i] *= g;
+        }
+        gain_ = next;
+    }
+    if (!fade_.fullyOn()) {
+        fade_.blend(dry, buf, n);
+        if (fade_.bypassed()) reset();
+    }
+}
+
+
+void Gate::continueFrom(Gate& old) FOH_RT {
+    detector_ = old.detector_;
+    keyState_[0] = old.keyState_[0];
+    keyState_[1] = old.keyState_[1];
+    gainDb_ = old.gainDb_;
+    gain_ = old.gain_;
+    holdLeft_ = old.holdLeft_;
+    open_ = old.open_;
+}
+
+}  // namespace foh::dsp
