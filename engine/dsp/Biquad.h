@@ -53,4 +53,39 @@ struct BiquadState {
     void reset() FOH_RT { s1 = s2 = 0.0f; }
 };
 
+/// Runs `count` (<= kMaxCascade) sections in series over the block in one pass. Each section's recursion is a chain
+/// of dependent multiply-adds; in one loop the chains of the different sections overlap in the CPU instead of
+/// running one after the other, which makes a cascade several times faster than section-by-section passes.
+inline constexpr int kMaxCascade = 6;
+template <int Count>
+void processCascadeFixed(const BiquadCoeffs* const* c, BiquadState* const* st, float* buf, int n) noexcept {
+    float b0[Count], b1[Count], b2[Count], a1[Count], a2[Count], z1[Count], z2[Count];
+    for (int k = 0; k < Count; ++k) {
+        b0[k] = c[k]->b0, b1[k] = c[k]->b1, b2[k] = c[k]->b2, a1[k] = c[k]->a1, a2[k] = c[k]->a2;
+        z1[k] = st[k]->s1, z2[k] = st[k]->s2;
+    }
+    for (int i = 0; i < n; ++i) {
+        float x = buf[i];
+        for (int k = 0; k < Count; ++k) {
+            const float y = b0[k] * x + z1[k];
+            z1[k] = b1[k] * x - a1[k] * y + z2[k];
+            z2[k] = b2[k] * x - a2[k] * y;
+            x = y;
+        }
+        buf[i] = x;
+    }
+    for (int k = 0; k < Count; ++k) st[k]->s1 = z1[k], st[k]->s2 = z2[k];
+}
+inline void processCascade(const BiquadCoeffs* const* c, BiquadState* const* st, int count, float* buf, int n) FOH_RT {
+    switch (count) {
+        case 0: return;
+        case 1: st[0]->process(*c[0], buf, n); return;
+        case 2: processCascadeFixed<2>(c, st, buf, n); return;
+        case 3: processCascadeFixed<3>(c, st, buf, n); return;
+        case 4: processCascadeFixed<4>(c, st, buf, n); return;
+        case 5: processCascadeFixed<5>(c, st, buf, n); return;
+        default: processCascadeFixed<6>(c, st, buf, n); return;
+    }
+}
+
 }  // namespace foh::dsp

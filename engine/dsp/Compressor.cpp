@@ -6,6 +6,7 @@
 
 #include "dsp/ControlRate.h"
 #include "dsp/FilterDesign.h"
+#include "dsp/FastMath.h"
 #include "dsp/GainComputer.h"
 
 namespace foh::dsp {
@@ -14,7 +15,7 @@ float smoothingCoeff(float ms, double sampleRate) {
     // One-pole per control block reaching 1 - 1/e of a step after `ms`.
     return static_cast<float>(std::exp(-kControlBlock / (std::max(0.01, static_cast<double>(ms)) * 1e-3 * sampleRate)));
 }
-float toDb(float linear) { return 20.0f * std::log10(std::max(linear, 1e-9f)); }
+float toDb(float linear) { return fastGainToDb(linear); }
 }  // namespace
 
 void Compressor::prepare(double sampleRate) {
@@ -81,7 +82,7 @@ void Compressor::process(float* buf, const float* keyA, const float* keyB, float
         const float target = -staticGainDb(toDb(level));
         grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
         maxGrDb_ = std::max(maxGrDb_, grDb_);
-        const float next = std::pow(10.0f, (makeup - grDb_) / 20.0f);
+        const float next = fastDbToGain(makeup - grDb_);
         const float step = (next - gain_) / static_cast<float>(m);
         float g = gain_;
         for (int i = 0; i < m; ++i) {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dsp/ControlRate.h"
+#include "dsp/FastMath.h"
 #include "dsp/FilterDesign.h"
 
 namespace foh::dsp {
@@ -50,7 +51,7 @@ void DeEsser::process(float* buf, float* scratch, int n) FOH_RT {
 
     for (int done = 0; done < n; done += kControlBlock) {
         const int m = std::min(kControlBlock, n - done);
-        const float level = 20.0f * std::log10(std::max(detector_.measure(band + done, nullptr, m), 1e-9f));
+        const float level = fastGainToDb(detector_.measure(band + done, nullptr, m));
         const float target = std::clamp(level - thresholdDb_, 0.0f, range_);
         grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
         maxGrDb_ = std::max(maxGrDb_, grDb_);
@@ -62,7 +63,7 @@ void DeEsser::process(float* buf, float* scratch, int n) FOH_RT {
             }
             bellState_.process(bell_, buf + done, m);
         } else {
-            const float next = std::pow(10.0f, -grDb_ / 20.0f);
+            const float next = fastDbToGain(-grDb_);
             const float step = (next - gain_) / static_cast<float>(m);
             float g = gain_;
             for (int i = 0; i < m; ++i) {

@@ -6,6 +6,7 @@
 
 #include "dsp/ControlRate.h"
 #include "dsp/FilterDesign.h"
+#include "dsp/FastMath.h"
 #include "dsp/GainComputer.h"
 
 namespace foh::dsp {
@@ -78,7 +79,7 @@ void Gate::process(float* buf, const float* keyA, const float* keyB, float* scra
             holdLeft_ -= static_cast<float>(m);
             target = 0.0f;
         } else if (mode_ == ExpanderMode) {
-            target = expanderGainDb(20.0f * std::log10(std::max(level, 1e-9f)), thresholdDb_, ratio_, range_);
+            target = expanderGainDb(fastGainToDb(level), thresholdDb_, ratio_, range_);
         } else {
             target = -range_;
         }
@@ -89,7 +90,7 @@ void Gate::process(float* buf, const float* keyA, const float* keyB, float* scra
         if (target > gainDb_) gainDb_ = std::min(target, gainDb_ + perSample / std::max(attackMs_, 0.001f));
         else gainDb_ = std::max(target, gainDb_ - perSample / std::max(releaseMs_, 0.001f));
         maxGrDb_ = std::max(maxGrDb_, -gainDb_);
-        const float next = gainDb_ <= -200.0f ? 0.0f : std::pow(10.0f, gainDb_ / 20.0f);
+        const float next = gainDb_ <= -200.0f ? 0.0f : fastDbToGain(gainDb_);
         const float step = (next - gain_) / static_cast<float>(m);
         float g = gain_;
         for (int i = 0; i < m; ++i) {

@@ -57,8 +57,9 @@ void HighPass::redesign() FOH_RT {
 
 void HighPass::run(float* buf, int n) FOH_RT {
     if (!logFreq_.ramping()) {
-        state_[0].process(sections_[0], buf, n);
-        if (slope_ != Slope12) state_[1].process(sections_[1], buf, n);
+        const BiquadCoeffs* c[2] = {&sections_[0], &sections_[1]};
+        BiquadState* st[2] = {&state_[0], &state_[1]};
+        processCascade(c, st, slope_ == Slope12 ? 1 : 2, buf, n);
         return;
     }
     for (int done = 0; done < n; done += kControlBlock) {

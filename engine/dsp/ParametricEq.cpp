@@ -77,10 +77,22 @@ void ParametricEq::process(float* buf, float* dry, int n) FOH_RT {
     const bool blendStage = !fade_.fullyOn();
     // The stage crossfade keeps its dry copy in dry[0..n); a band fading in or out uses dry[n..2n).
     if (blendStage) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
+    // Steady bands (fully in, not gliding, not transparent) run together in one cascade pass; bands that glide or
+    // fade run on their own afterwards. The order of bands in series does not change the result (linear filters).
+    const BiquadCoeffs* steadyCoeffs[kBands];
+    BiquadState* steadyStates[kBands];
+    int steady = 0;
+    for (Band& b : bands_) {
+        if (b.fade.fullyOn() && !b.gliding() && !b.transparent()) {
+            steadyCoeffs[steady] = &b.coeffs;
+            steadyStates[steady++] = &b.state;
+        }
+    }
+    processCascade(steadyCoeffs, steadyStates, steady, buf, n);
     for (Band& b : bands_) {
         if (b.fade.bypassed()) continue;
         if (b.fade.fullyOn()) {
-            if (!b.transparent()) runBand(b, buf, n);
+            if (b.gliding()) runBand(b, buf, n);
             continue;
         }
         // A band switching in or out: blend its own dry and wet. Its dry copy goes after the stage's.
