@@ -6,6 +6,7 @@
 
 #include "dsp/ControlRate.h"
 #include "dsp/FilterDesign.h"
+#include "dsp/DynamicsKit.h"
 #include "dsp/FastMath.h"
 #include "dsp/GainComputer.h"
 
@@ -33,7 +34,7 @@ void Compressor::reset() FOH_RT {
     keyState_[0].reset();
     keyState_[1].reset();
     grDb_ = 0.0f;
-    gain_ = std::pow(10.0f, makeupDb() / 20.0f);
+    gain_.reset(fastDbToGain(makeupDb()));
 }
 
 void Compressor::setAttack(float ms) FOH_RT { attackCoeff_ = smoothingCoeff(ms, sampleRate_); }
@@ -62,19 +63,8 @@ void Compressor::process(float* buf, const float* keyA, const float* keyB, float
     if (fade_.bypassed()) return;
     float* dry = scratch;
     if (!fade_.fullyOn()) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
-    if (keyHpfHz_ > 20.0f) {
-        // The key's own high-pass (the kick must not pump the mix): filter copies, never the audio.
-        float* ka = scratch + n;
-        std::memcpy(ka, keyA, sizeof(float) * static_cast<std::size_t>(n));
-        keyState_[0].process(keyHpf_, ka, n);
-        keyA = ka;
-        if (keyB != nullptr) {
-            float* kb = scratch + 2 * n;
-            std::memcpy(kb, keyB, sizeof(float) * static_cast<std::size_t>(n));
-            keyState_[1].process(keyHpf_, kb, n);
-            keyB = kb;
-        }
-    }
+    // The key's own high-pass, so the kick does not pump the mix.
+    if (keyHpfHz_ > 20.0f) filterKeys(keyHpf_, keyState_, keyA, keyB, scratch + n, n);
     const float makeup = makeupDb();
     for (int done = 0; done < n; done += kControlBlock) {
         const int m = std::min(kControlBlock, n - done);
@@ -82,14 +72,7 @@ void Compressor::process(float* buf, const float* keyA, const float* keyB, float
         const float target = -staticGainDb(toDb(level));
         grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
         maxGrDb_ = std::max(maxGrDb_, grDb_);
-        const float next = fastDbToGain(makeup - grDb_);
-        const float step = (next - gain_) / static_cast<float>(m);
-        float g = gain_;
-        for (int i = 0; i < m; ++i) {
-            g += step;
-            buf[done + i] *= g;
-        }
-        gain_ = next;
+        gain_.apply(buf + done, m, fastDbToGain(makeup - grDb_));
     }
     if (!fade_.fullyOn()) {
         fade_.blend(dry, buf, n);

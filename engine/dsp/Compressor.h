@@ -7,6 +7,7 @@
 
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"
+#include "dsp/DynamicsKit.h"
 #include "dsp/LevelDetector.h"
 
 namespace foh::dsp {
@@ -48,7 +49,7 @@ private:
     bool autoMakeup_ = false;
     float attackCoeff_ = 0.0f, releaseCoeff_ = 0.0f;
     float grDb_ = 0.0f;       ///< smoothed gain reduction, >= 0
-    float gain_ = 1.0f;       ///< linear gain at the end of the last control block
+    InterpolatedGain gain_;
     float maxGrDb_ = 0.0f;    ///< for the meter
     float keyHpfHz_ = 20.0f;  ///< 20 Hz = off
     BiquadCoeffs keyHpf_;

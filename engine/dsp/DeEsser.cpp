@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dsp/ControlRate.h"
+#include "dsp/DynamicsKit.h"
 #include "dsp/FastMath.h"
 #include "dsp/FilterDesign.h"
 
@@ -25,7 +26,7 @@ void DeEsser::reset() FOH_RT {
     bandState_.reset();
     bellState_.reset();
     grDb_ = bellGrDb_ = 0.0f;
-    gain_ = 1.0f;
+    gain_.reset();
     bell_ = {};
 }
 
@@ -63,14 +64,7 @@ void DeEsser::process(float* buf, float* scratch, int n) FOH_RT {
             }
             bellState_.process(bell_, buf + done, m);
         } else {
-            const float next = fastDbToGain(-grDb_);
-            const float step = (next - gain_) / static_cast<float>(m);
-            float g = gain_;
-            for (int i = 0; i < m; ++i) {
-                g += step;
-                buf[done + i] *= g;
-            }
-            gain_ = next;
+            gain_.apply(buf + done, m, fastDbToGain(-grDb_));
         }
     }
     if (listen_) std::memcpy(buf, band, sizeof(float) * static_cast<std::size_t>(n));

@@ -9,6 +9,7 @@
 
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"
+#include "dsp/DynamicsKit.h"
 #include "dsp/LevelDetector.h"
 
 namespace foh::dsp {
@@ -50,7 +51,7 @@ private:
     BiquadState bellState_;
     float grDb_ = 0.0f;
     float bellGrDb_ = 0.0f;  ///< the reduction the bell is designed for
-    float gain_ = 1.0f;
+    InterpolatedGain gain_;
     float maxGrDb_ = 0.0f;
 };
 

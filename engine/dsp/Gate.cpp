@@ -6,6 +6,7 @@
 
 #include "dsp/ControlRate.h"
 #include "dsp/FilterDesign.h"
+#include "dsp/DynamicsKit.h"
 #include "dsp/FastMath.h"
 #include "dsp/GainComputer.h"
 
@@ -24,7 +25,7 @@ void Gate::reset() FOH_RT {
     keyState_[0].reset();
     keyState_[1].reset();
     gainDb_ = 0.0f;
-    gain_ = 1.0f;
+    gain_.reset();
     holdLeft_ = 0.0f;
     open_ = true;
 }
@@ -55,18 +56,7 @@ void Gate::process(float* buf, const float* keyA, const float* keyB, float* scra
     if (fade_.bypassed()) return;
     float* dry = scratch;
     if (!fade_.fullyOn()) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
-    if (keyFilterOn_) {
-        float* ka = scratch + n;
-        std::memcpy(ka, keyA, sizeof(float) * static_cast<std::size_t>(n));
-        keyState_[0].process(keyFilter_, ka, n);
-        keyA = ka;
-        if (keyB != nullptr) {
-            float* kb = scratch + 2 * n;
-            std::memcpy(kb, keyB, sizeof(float) * static_cast<std::size_t>(n));
-            keyState_[1].process(keyFilter_, kb, n);
-            keyB = kb;
-        }
-    }
+    if (keyFilterOn_) filterKeys(keyFilter_, keyState_, keyA, keyB, scratch + n, n);
     const float holdSamples = holdMs_ * 1e-3f * static_cast<float>(sampleRate_);
     for (int done = 0; done < n; done += kControlBlock) {
         const int m = std::min(kControlBlock, n - done);
@@ -90,14 +80,7 @@ void Gate::process(float* buf, const float* keyA, const float* keyB, float* scra
         if (target > gainDb_) gainDb_ = std::min(target, gainDb_ + perSample / std::max(attackMs_, 0.001f));
         else gainDb_ = std::max(target, gainDb_ - perSample / std::max(releaseMs_, 0.001f));
         maxGrDb_ = std::max(maxGrDb_, -gainDb_);
-        const float next = gainDb_ <= -200.0f ? 0.0f : fastDbToGain(gainDb_);
-        const float step = (next - gain_) / static_cast<float>(m);
-        float g = gain_;
-        for (int i = 0; i < m; ++i) {
-            g += step;
-            buf[done + i] *= g;
-        }
-        gain_ = next;
+        gain_.apply(buf + done, m, gainDb_ <= -200.0f ? 0.0f : fastDbToGain(gainDb_));
     }
     if (!fade_.fullyOn()) {
         fade_.blend(dry, buf, n);

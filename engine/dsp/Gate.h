@@ -8,6 +8,7 @@
 
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"
+#include "dsp/DynamicsKit.h"
 #include "dsp/LevelDetector.h"
 
 namespace foh::dsp {
@@ -51,7 +52,7 @@ private:
     BiquadCoeffs keyFilter_;
     BiquadState keyState_[2];
     float gainDb_ = 0.0f;  ///< 0 (open) .. -range (closed)
-    float gain_ = 1.0f;
+    InterpolatedGain gain_;
     float holdLeft_ = 0.0f;  ///< samples
     bool open_ = true;
     float maxGrDb_ = 0.0f;

@@ -1,0 +1,47 @@
+#pragma once
+// Pieces every dynamics stage (gate, compressor, de-esser) shares: filtering copies of its key signals, and moving
+// the gain from one control block's value to the next.
+
+#include <cstring>
+
+#include "dsp/Biquad.h"
+#include "rt/Realtime.h"
+
+namespace foh::dsp {
+
+/// A gain that moves linearly, per sample, from its last value to the next control block's value.
+class InterpolatedGain {
+public:
+    void reset(float gain = 1.0f) FOH_RT { gain_ = gain; }
+    [[nodiscard]] float value() const FOH_RT { return gain_; }
+    /// Multiplies buf[0..m) by the gain moving to `next`, landing on it at the last sample.
+    void apply(float* buf, int m, float next) FOH_RT {
+        const float step = (next - gain_) / static_cast<float>(m);
+        float g = gain_;
+        for (int i = 0; i < m; ++i) {
+            g += step;
+            buf[i] *= g;
+        }
+        gain_ = next;
+    }
+
+private:
+    float gain_ = 1.0f;
+};
+
+/// The key through its own filter, for the detector only (the audio is never touched): copies `keyA` (and `keyB`, a
+/// linked partner's key, when there is one) into `scratch` and filters them there. Updates the pointers.
+inline void filterKeys(const BiquadCoeffs& filter, BiquadState state[2], const float*& keyA, const float*& keyB,
+                       float* scratch, int n) FOH_RT {
+    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
+    std::memcpy(scratch, keyA, bytes);
+    state[0].process(filter, scratch, n);
+    keyA = scratch;
+    if (keyB != nullptr) {
+        std::memcpy(scratch + n, keyB, bytes);
+        state[1].process(filter, scratch + n, n);
+        keyB = scratch + n;
+    }
+}
+
+}  // namespace foh::dsp
