@@ -145,12 +145,29 @@ void ChannelStrip::updatePanTarget_rt(bool snap) FOH_RT {
     }
 }
 
-void ChannelStrip::front_rt(const float* in, float* out, float* scratch, int n, ChannelLevels& levels) FOH_RT {
+void ChannelStrip::trim_rt(const float* in, float* out, int n, ChannelLevels& levels) FOH_RT {
     float inPeak = levels.inputPeak;
     for (int i = 0; i < n; ++i) inPeak = std::max(inPeak, std::fabs(in[i]));
     levels.inputPeak = inPeak;
     trim_.applyGain(in, out, n);
-    hpf_.process(out, scratch, n);
+}
+
+bool ChannelStrip::highPass_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job) FOH_RT {
+    if (hpf_.steady()) {
+        hpf_.describe(job, buf);
+        return true;
+    }
+    hpf_.process(buf, scratch, n);
+    return false;
+}
+
+bool ChannelStrip::eq_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job) FOH_RT {
+    if (eq_.steady()) {
+        eq_.describe(job, buf);
+        return job.sections > 0;
+    }
+    eq_.process(buf, scratch, n);
+    return false;
 }
 
 void ChannelStrip::gate_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {

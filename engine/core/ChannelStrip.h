@@ -49,11 +49,14 @@ public:
     /// Takes over the signal state of the strip this one replaces, so a snapshot swap is inaudible.
     void continueFrom_rt(ChannelStrip& old) FOH_RT;
 
-    /// Pass 1: trim, polarity, high-pass; `in` -> `out` (this channel's key tap).
-    void front_rt(const float* in, float* out, float* scratch, int n, ChannelLevels& levels) FOH_RT;
+    /// Pass 1: trim and polarity, `in` -> `out` (this channel's key tap, once the high-pass has run on it).
+    void trim_rt(const float* in, float* out, int n, ChannelLevels& levels) FOH_RT;
+    /// The high-pass: as a lane job when steady (returns true, the graph runs it), else run here (returns false).
+    bool highPass_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job) FOH_RT;
     /// Pass 2, in place on the channel's working copy. Keys: A = own key, B = linked partner's (or null).
     void gate_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
-    void eq_rt(float* buf, float* scratch, int n) FOH_RT { eq_.process(buf, scratch, n); }
+    /// The EQ: as a lane job when steady and audible (returns true), else run here (returns false).
+    bool eq_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job) FOH_RT;
     void comp_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
     /// De-esser, delay, fader/mute, meters, pan; adds into main L/R.
     void back_rt(float* buf, float* scratch, float* mainL, float* mainR, int n, ChannelLevels& levels) FOH_RT;

@@ -20,7 +20,9 @@ Graph::Graph(const GraphConfig& config, std::span<const ParamState> params, std:
       seqs_(static_cast<std::size_t>(config.channels) * kChannelParamCount + kMainParamCount, 0),
       scratch_(static_cast<std::size_t>(config.maxBlock) * ChannelStrip::kScratchBlocks),
       pre_(static_cast<std::size_t>(config.maxBlock) * static_cast<std::size_t>(config.channels)),
-      work_(static_cast<std::size_t>(config.maxBlock) * 2),
+      work_(static_cast<std::size_t>(config.maxBlock) * static_cast<std::size_t>(config.channels)),
+      jobs_(static_cast<std::size_t>(config.channels)),
+      laneScratch_(static_cast<std::size_t>(config.maxBlock) * dsp::kLanes),
       keyCopy_(static_cast<std::size_t>(config.maxBlock) * 2),
       silence_(static_cast<std::size_t>(config.maxBlock), 0.0f),
       levels_(static_cast<std::size_t>(config.channels)),
@@ -116,51 +118,35 @@ const float* Graph::keyTap(std::size_t c, int src) FOH_RT {
     return pre(c);
 }
 
-void Graph::processSingle_rt(std::size_t c, float* left, float* right, int n) FOH_RT {
-    ChannelStrip& s = strips_[c];
-    float* work = work_.data();
+void Graph::compAndBack_rt(std::size_t a, bool pair, float* left, float* right, int n) FOH_RT {
     float* scratch = scratch_.data();
-    std::memcpy(work, pre(c), sizeof(float) * static_cast<std::size_t>(n));
-    s.gate_rt(work, keyTap(c, s.gateKeySource()), nullptr, scratch, n);
-    s.eq_rt(work, scratch, n);
-    // A self-keyed compressor listens to its own input: the working copy, read a control block before it is changed.
-    const float* compKey = s.compKeySource() == 0 ? work : keyTap(c, s.compKeySource());
-    s.comp_rt(work, compKey, nullptr, scratch, n);
-    s.back_rt(work, scratch, left, right, n, levels_[c]);
-}
-
-void Graph::processPair_rt(std::size_t a, float* left, float* right, int n) FOH_RT {
-    const std::size_t b = a + 1;
     ChannelStrip& sa = strips_[a];
+    if (!pair) {
+        // A self-keyed compressor listens to its own input, read a control block before it is changed.
+        const float* key = sa.compKeySource() == 0 ? work(a) : keyTap(a, sa.compKeySource());
+        sa.comp_rt(work(a), key, nullptr, scratch, n);
+        sa.back_rt(work(a), scratch, left, right, n, levels_[a]);
+        return;
+    }
+    // One shared detector: both compressors see both inputs, taken before either changes them.
+    const std::size_t b = a + 1;
     ChannelStrip& sb = strips_[b];
     const auto block = static_cast<std::size_t>(config_.maxBlock);
-    float* wa = work_.data();
-    float* wb = work_.data() + block;
-    float* scratch = scratch_.data();
     const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(n);
-    std::memcpy(wa, pre(a), bytes);
-    std::memcpy(wb, pre(b), bytes);
-    const float* ga = keyTap(a, sa.gateKeySource());
-    const float* gb = keyTap(b, sb.gateKeySource());
-    sa.gate_rt(wa, ga, gb, scratch, n);
-    sb.gate_rt(wb, gb, ga, scratch, n);
-    sa.eq_rt(wa, scratch, n);
-    sb.eq_rt(wb, scratch, n);
-    // One shared detector: both compressors see both inputs, taken before either changes them.
     const float* ka = keyTap(a, sa.compKeySource());
     const float* kb = keyTap(b, sb.compKeySource());
     if (sa.compKeySource() == 0) {
-        std::memcpy(keyCopy_.data(), wa, bytes);
+        std::memcpy(keyCopy_.data(), work(a), bytes);
         ka = keyCopy_.data();
     }
     if (sb.compKeySource() == 0) {
-        std::memcpy(keyCopy_.data() + block, wb, bytes);
+        std::memcpy(keyCopy_.data() + block, work(b), bytes);
         kb = keyCopy_.data() + block;
     }
-    sa.comp_rt(wa, ka, kb, scratch, n);
-    sb.comp_rt(wb, kb, ka, scratch, n);
-    sa.back_rt(wa, scratch, left, right, n, levels_[a]);
-    sb.back_rt(wb, scratch, left, right, n, levels_[b]);
+    sa.comp_rt(work(a), ka, kb, scratch, n);
+    sb.comp_rt(work(b), kb, ka, scratch, n);
+    sa.back_rt(work(a), scratch, left, right, n, levels_[a]);
+    sb.back_rt(work(b), scratch, left, right, n, levels_[b]);
 }
 
 void Graph::process_rt(const float* const* in, int numIn, float* const* out, int numOut, int n,
@@ -182,21 +168,38 @@ void Graph::process_rt(const float* const* in, int numIn, float* const* out, int
         const std::size_t loopLength = playback_ ? playback_->length() : 0;
         if (loopLength > 0)
             chunk = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(chunk), loopLength - playPos_));
-        // Pass 1: every channel's input stage, so any channel can key from any other.
+        // Pass 1: every channel's input stage, so any channel can key from any other. Steady high-passes run
+        // together in SIMD lanes.
+        int jobs = 0;
         for (std::size_t c = 0; c < channels; ++c) {
             const float* src = trackOf_[c] != nullptr          ? trackOf_[c] + playPos_
                                : inputs_[c] == silence_.data() ? silence_.data()
                                                                : inputs_[c] + done;
-            strips_[c].front_rt(src, pre(c), scratch_.data(), chunk, levels_[c]);
+            strips_[c].trim_rt(src, pre(c), chunk, levels_[c]);
+            if (strips_[c].highPass_rt(pre(c), scratch_.data(), chunk, jobs_[static_cast<std::size_t>(jobs)])) ++jobs;
         }
-        // Pass 2: the rest of each strip; a linked pair runs stage by stage so its detectors see both sides.
+        dsp::runCascades(jobs_.data(), jobs, chunk, laneScratch_.data());
+
+        // Pass 2, stage by stage across channels: gates (keys are pass-1 taps), EQs (steady ones in lanes), then
+        // compressors and the rest. A linked pair's dynamics see both keys.
+        const auto bytes = sizeof(float) * static_cast<std::size_t>(chunk);
         for (std::size_t c = 0; c < channels; ++c) {
-            if (c % 2 == 0 && c + 1 < channels && strips_[c].linked() && strips_[c + 1].linked()) {
-                processPair_rt(c, left + done, right + done, chunk);
-                ++c;
-            } else {
-                processSingle_rt(c, left + done, right + done, chunk);
-            }
+            std::memcpy(work(c), pre(c), bytes);
+            ChannelStrip& s = strips_[c];
+            const bool linked = s.linked() && (c % 2 == 0 ? c + 1 < channels && strips_[c + 1].linked()
+                                                          : strips_[c - 1].linked());
+            const std::size_t partner = c % 2 == 0 ? c + 1 : c - 1;
+            const float* keyB = linked ? keyTap(partner, strips_[partner].gateKeySource()) : nullptr;
+            s.gate_rt(work(c), keyTap(c, s.gateKeySource()), keyB, scratch_.data(), chunk);
+        }
+        jobs = 0;
+        for (std::size_t c = 0; c < channels; ++c)
+            if (strips_[c].eq_rt(work(c), scratch_.data(), chunk, jobs_[static_cast<std::size_t>(jobs)])) ++jobs;
+        dsp::runCascades(jobs_.data(), jobs, chunk, laneScratch_.data());
+        for (std::size_t c = 0; c < channels; ++c) {
+            const bool pair = c % 2 == 0 && c + 1 < channels && strips_[c].linked() && strips_[c + 1].linked();
+            compAndBack_rt(c, pair, left + done, right + done, chunk);
+            if (pair) ++c;
         }
         if (loopLength > 0) playPos_ = (playPos_ + static_cast<std::uint64_t>(chunk)) % loopLength;
         done += chunk;

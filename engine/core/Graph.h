@@ -55,8 +55,9 @@ private:
     [[nodiscard]] float* pre(std::size_t c) FOH_RT { return pre_.data() + c * static_cast<std::size_t>(config_.maxBlock); }
     /// The key a gate or compressor with key source `src` (0 = self) of channel `c` listens to, before dynamics.
     [[nodiscard]] const float* keyTap(std::size_t c, int src) FOH_RT;
-    void processSingle_rt(std::size_t c, float* left, float* right, int n) FOH_RT;
-    void processPair_rt(std::size_t a, float* left, float* right, int n) FOH_RT;
+    [[nodiscard]] float* work(std::size_t c) FOH_RT { return work_.data() + c * static_cast<std::size_t>(config_.maxBlock); }
+    /// Pass 2 after the EQ: compressor (a linked pair's sharing one detector) and the back of the strip.
+    void compAndBack_rt(std::size_t c, bool pair, float* left, float* right, int n) FOH_RT;
     void setByIndex_rt(std::size_t index, float value, bool snap) FOH_RT;
 
     GraphConfig config_;
@@ -65,7 +66,9 @@ private:
     std::vector<std::uint32_t> seqs_;  ///< per registry parameter
     std::vector<float> scratch_;  ///< ChannelStrip::kScratchBlocks blocks
     std::vector<float> pre_;      ///< per channel: the output of pass 1 (trim, polarity, HPF), the key taps
-    std::vector<float> work_;     ///< two blocks: the working copies of a channel or a linked pair
+    std::vector<float> work_;     ///< per channel: the working copy pass 2 processes in place
+    std::vector<dsp::CascadeJob> jobs_;  ///< per channel: filter cascades to run in SIMD lanes this block
+    std::vector<float> laneScratch_;     ///< dsp::kLanes blocks
     std::vector<float> keyCopy_;  ///< two blocks: a linked pair's compressor inputs, shared by both detectors
     std::vector<float> silence_;
     std::vector<ChannelLevels> levels_;

@@ -71,6 +71,15 @@ void HighPass::run(float* buf, int n) FOH_RT {
     }
 }
 
+void HighPass::describe(CascadeJob& job, float* buf) FOH_RT {
+    job.buf = buf;
+    job.sections = slope_ == Slope12 ? 1 : 2;
+    for (int k = 0; k < job.sections; ++k) {
+        job.coeffs[k] = &sections_[k];
+        job.states[k] = &state_[k];
+    }
+}
+
 void HighPass::process(float* buf, float* dry, int n) FOH_RT {
     if (fade_.bypassed()) {
         // Out: the glide still moves so the filter comes back where it was set.

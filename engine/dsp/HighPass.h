@@ -4,6 +4,7 @@
 
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"
+#include "dsp/CascadeBank.h"
 #include "dsp/LinearRamp.h"
 
 namespace foh::dsp {
@@ -20,6 +21,11 @@ public:
     void setOn(bool on, bool snap) FOH_RT { fade_.set(on, snap); }
     void setFrequency(float hz, bool snap) FOH_RT;
     void setSlope(int slope) FOH_RT;
+
+    /// True when the filter is fully in at a steady frequency: it can then run in a CascadeBank lane.
+    [[nodiscard]] bool steady() const FOH_RT { return fade_.fullyOn() && !logFreq_.ramping(); }
+    /// Its sections as a CascadeBank job on `buf` (only when steady()).
+    void describe(CascadeJob& job, float* buf) FOH_RT;
 
     /// In place. `dry` holds n samples of scratch space.
     void process(float* buf, float* dry, int n) FOH_RT;

@@ -72,6 +72,23 @@ void ParametricEq::runBand(Band& b, float* buf, int n) FOH_RT {
     }
 }
 
+bool ParametricEq::steady() const FOH_RT {
+    if (!fade_.fullyOn()) return false;
+    for (const Band& b : bands_)
+        if (b.gliding() || !(b.fade.bypassed() || b.fade.fullyOn())) return false;
+    return true;
+}
+
+void ParametricEq::describe(CascadeJob& job, float* buf) FOH_RT {
+    job.buf = buf;
+    job.sections = 0;
+    for (Band& b : bands_) {
+        if (!b.fade.fullyOn() || b.transparent()) continue;
+        job.coeffs[job.sections] = &b.coeffs;
+        job.states[job.sections++] = &b.state;
+    }
+}
+
 void ParametricEq::process(float* buf, float* dry, int n) FOH_RT {
     if (fade_.bypassed()) return;
     const bool blendStage = !fade_.fullyOn();

@@ -7,6 +7,7 @@
 
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"
+#include "dsp/CascadeBank.h"
 #include "dsp/FilterDesign.h"
 #include "dsp/LinearRamp.h"
 
@@ -28,6 +29,12 @@ public:
     void setBandFrequency(int band, float hz, bool snap) FOH_RT;
     void setBandGain(int band, float db, bool snap) FOH_RT;
     void setBandQ(int band, float q, bool snap) FOH_RT;
+
+    /// True when nothing moves: the stage fully in, every band fully in or out, none gliding. The EQ can then run
+    /// in a CascadeBank lane.
+    [[nodiscard]] bool steady() const FOH_RT;
+    /// Its audible bands as a CascadeBank job on `buf` (only when steady()); sections = 0 means nothing to run.
+    void describe(CascadeJob& job, float* buf) FOH_RT;
 
     /// In place; `dry` is 2n samples of scratch.
     void process(float* buf, float* dry, int n) FOH_RT;

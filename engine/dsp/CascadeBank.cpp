@@ -1,0 +1,88 @@
+#include "dsp/CascadeBank.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace foh::dsp {
+namespace {
+
+typedef float V __attribute__((vector_size(32)));
+typedef float VU __attribute__((vector_size(32), aligned(4)));  // unaligned loads and stores
+
+struct LaneSection {
+    V b0, b1, b2, a1, a2, z1, z2;
+};
+
+template <int Sections>
+[[gnu::always_inline]] inline void runLanes(LaneSection* s, float* t, int n) noexcept {
+    V b0[Sections], b1[Sections], b2[Sections], a1[Sections], a2[Sections], z1[Sections], z2[Sections];
+    for (int k = 0; k < Sections; ++k) {
+        b0[k] = s[k].b0, b1[k] = s[k].b1, b2[k] = s[k].b2, a1[k] = s[k].a1, a2[k] = s[k].a2;
+        z1[k] = s[k].z1, z2[k] = s[k].z2;
+    }
+    for (int i = 0; i < n; ++i) {
+        V x = *reinterpret_cast<const VU*>(t + i * kLanes);
+        for (int k = 0; k < Sections; ++k) {
+            const V y = b0[k] * x + z1[k];
+            z1[k] = b1[k] * x - a1[k] * y + z2[k];
+            z2[k] = b2[k] * x - a2[k] * y;
+            x = y;
+        }
+        *reinterpret_cast<VU*>(t + i * kLanes) = x;
+    }
+    for (int k = 0; k < Sections; ++k) s[k].z1 = z1[k], s[k].z2 = z2[k];
+}
+
+// One group of up to eight jobs. Compiled twice (AVX2+FMA and baseline x86-64); the loader picks at start-up.
+__attribute__((target_clones("arch=x86-64-v3", "default"))) void runGroup(const CascadeJob* jobs, int lanes, int n,
+                                                                          float* t) noexcept {
+    int sections = 0;
+    for (int l = 0; l < lanes; ++l) sections = std::max(sections, jobs[l].sections);
+    LaneSection s[kMaxCascade];
+    for (int k = 0; k < sections; ++k) {
+        for (int l = 0; l < kLanes; ++l) {
+            // Lanes without a job, or jobs with fewer sections, run the identity: y = x exactly, state stays 0.
+            const bool real = l < lanes && k < jobs[l].sections;
+            const BiquadCoeffs c = real ? *jobs[l].coeffs[k] : BiquadCoeffs{};
+            const BiquadState st = real ? *jobs[l].states[k] : BiquadState{};
+            s[k].b0[l] = c.b0, s[k].b1[l] = c.b1, s[k].b2[l] = c.b2, s[k].a1[l] = c.a1, s[k].a2[l] = c.a2;
+            s[k].z1[l] = st.s1, s[k].z2[l] = st.s2;
+        }
+    }
+    for (int l = 0; l < kLanes; ++l) {
+        const float* src = l < lanes ? jobs[l].buf : nullptr;
+        for (int i = 0; i < n; ++i) t[i * kLanes + l] = src != nullptr ? src[i] : 0.0f;
+    }
+    switch (sections) {
+        case 1: runLanes<1>(s, t, n); break;
+        case 2: runLanes<2>(s, t, n); break;
+        case 3: runLanes<3>(s, t, n); break;
+        case 4: runLanes<4>(s, t, n); break;
+        case 5: runLanes<5>(s, t, n); break;
+        default: runLanes<6>(s, t, n); break;
+    }
+    for (int l = 0; l < lanes; ++l) {
+        float* dst = jobs[l].buf;
+        for (int i = 0; i < n; ++i) dst[i] = t[i * kLanes + l];
+        for (int k = 0; k < jobs[l].sections; ++k) {
+            jobs[l].states[k]->s1 = s[k].z1[l];
+            jobs[l].states[k]->s2 = s[k].z2[l];
+        }
+    }
+}
+
+}  // namespace
+
+void runCascades(const CascadeJob* jobs, int count, int n, float* scratch) FOH_RT {
+    for (int first = 0; first < count; first += kLanes) {
+        const int lanes = std::min(kLanes, count - first);
+        if (lanes == 1) {
+            // A lone channel gains nothing from lanes: the scalar cascade is the same arithmetic.
+            processCascade(jobs[first].coeffs, jobs[first].states, jobs[first].sections, jobs[first].buf, n);
+            continue;
+        }
+        runGroup(jobs + first, lanes, n, scratch);
+    }
+}
+
+}  // namespace foh::dsp

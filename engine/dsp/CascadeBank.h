@@ -1,0 +1,26 @@
+#pragma once
+// Filter cascades of many channels run together, eight channels to a SIMD register.
+//
+// A lone biquad waits on its own recursion (each output needs the previous one); eight channels' biquads in the lanes
+// of one AVX register cost one chain for all eight. A job is one channel's buffer and its cascade of sections at
+// steady coefficients; runCascades() transposes up to eight jobs into lane order, runs every section in one pass,
+// and transposes back. Results are the same float operations as BiquadState::process, in the same order, per lane.
+
+#include "dsp/Biquad.h"
+#include "rt/Realtime.h"
+
+namespace foh::dsp {
+
+struct CascadeJob {
+    float* buf = nullptr;
+    const BiquadCoeffs* coeffs[kMaxCascade]{};
+    BiquadState* states[kMaxCascade]{};
+    int sections = 0;
+};
+
+inline constexpr int kLanes = 8;
+
+/// Runs every job over n samples in place. `scratch` holds kLanes * n floats.
+void runCascades(const CascadeJob* jobs, int count, int n, float* scratch) FOH_RT;
+
+}  // namespace foh::dsp
