@@ -170,17 +170,8 @@ bool ChannelStrip::eq_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job
     return false;
 }
 
-void ChannelStrip::gate_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
-    gate_.process(buf, keyA, keyB, scratch, n);
-}
-
-void ChannelStrip::comp_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
-    comp_.process(buf, keyA, keyB, scratch, n);
-}
-
 void ChannelStrip::back_rt(float* buf, float* scratch, float* mainL, float* mainR, int n,
                            ChannelLevels& levels) FOH_RT {
-    deess_.process(buf, scratch, n);
     delay_.process(buf, scratch, n);
     levels.gateGrDb = std::max(levels.gateGrDb, gate_.takeGainReductionDb());
     levels.gateOpen = levels.gateOpen || gate_.takeWasOpen();

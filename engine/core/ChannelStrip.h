@@ -53,12 +53,13 @@ public:
     void trim_rt(const float* in, float* out, int n, ChannelLevels& levels) FOH_RT;
     /// The high-pass: as a lane job when steady (returns true, the graph runs it), else run here (returns false).
     bool highPass_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job) FOH_RT;
-    /// Pass 2, in place on the channel's working copy. Keys: A = own key, B = linked partner's (or null).
-    void gate_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
+    /// Pass 2 runs the dynamics units stage by stage across channels (their key filters in SIMD lanes).
+    [[nodiscard]] dsp::Gate& gate() { return gate_; }
+    [[nodiscard]] dsp::Compressor& comp() { return comp_; }
+    [[nodiscard]] dsp::DeEsser& deess() { return deess_; }
     /// The EQ: as a lane job when steady and audible (returns true), else run here (returns false).
     bool eq_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job) FOH_RT;
-    void comp_rt(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
-    /// De-esser, delay, fader/mute, meters, pan; adds into main L/R.
+    /// Delay, fader/mute, meters, pan; adds into main L/R.
     void back_rt(float* buf, float* scratch, float* mainL, float* mainR, int n, ChannelLevels& levels) FOH_RT;
 
     /// Whether the rest of the strip can be skipped (fader down or muted, settled, nothing keyed from it needed).

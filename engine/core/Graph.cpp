@@ -23,7 +23,8 @@ Graph::Graph(const GraphConfig& config, std::span<const ParamState> params, std:
       work_(static_cast<std::size_t>(config.maxBlock) * static_cast<std::size_t>(config.channels)),
       jobs_(static_cast<std::size_t>(config.channels)),
       laneScratch_(static_cast<std::size_t>(config.maxBlock) * dsp::kLanes),
-      keyCopy_(static_cast<std::size_t>(config.maxBlock) * 2),
+      keys_(static_cast<std::size_t>(config.maxBlock) * static_cast<std::size_t>(config.channels)),
+      keyOf_(static_cast<std::size_t>(config.channels), nullptr),
       silence_(static_cast<std::size_t>(config.maxBlock), 0.0f),
       levels_(static_cast<std::size_t>(config.channels)),
       inputs_(static_cast<std::size_t>(config.channels), nullptr),
@@ -118,35 +119,66 @@ const float* Graph::keyTap(std::size_t c, int src) FOH_RT {
     return pre(c);
 }
 
-void Graph::compAndBack_rt(std::size_t a, bool pair, float* left, float* right, int n) FOH_RT {
-    float* scratch = scratch_.data();
-    ChannelStrip& sa = strips_[a];
-    if (!pair) {
-        // A self-keyed compressor listens to its own input, read a control block before it is changed.
-        const float* key = sa.compKeySource() == 0 ? work(a) : keyTap(a, sa.compKeySource());
-        sa.comp_rt(work(a), key, nullptr, scratch, n);
-        sa.back_rt(work(a), scratch, left, right, n, levels_[a]);
-        return;
+bool Graph::linked(std::size_t c) const FOH_RT {
+    const std::size_t p = partnerOf(c);
+    return p < strips_.size() && strips_[c].linked() && strips_[p].linked();
+}
+
+void Graph::runGates_rt(int n) FOH_RT {
+    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
+    int jobs = 0;
+    for (std::size_t c = 0; c < strips_.size(); ++c) {
+        dsp::Gate& g = strips_[c].gate();
+        keyOf_[c] = keyTap(c, strips_[c].gateKeySource());
+        if (!g.active() || !g.keyFiltered()) continue;
+        std::memcpy(keyBuf(c), keyOf_[c], bytes);
+        g.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
+        keyOf_[c] = keyBuf(c);
     }
-    // One shared detector: both compressors see both inputs, taken before either changes them.
-    const std::size_t b = a + 1;
-    ChannelStrip& sb = strips_[b];
-    const auto block = static_cast<std::size_t>(config_.maxBlock);
-    const std::size_t bytes = sizeof(float) * static_cast<std::size_t>(n);
-    const float* ka = keyTap(a, sa.compKeySource());
-    const float* kb = keyTap(b, sb.compKeySource());
-    if (sa.compKeySource() == 0) {
-        std::memcpy(keyCopy_.data(), work(a), bytes);
-        ka = keyCopy_.data();
+    dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
+    for (std::size_t c = 0; c < strips_.size(); ++c) {
+        dsp::Gate& g = strips_[c].gate();
+        if (!g.active()) continue;
+        g.processFiltered(work(c), keyOf_[c], linked(c) ? keyOf_[partnerOf(c)] : nullptr, scratch_.data(), n);
     }
-    if (sb.compKeySource() == 0) {
-        std::memcpy(keyCopy_.data() + block, work(b), bytes);
-        kb = keyCopy_.data() + block;
+}
+
+void Graph::runCompressors_rt(int n) FOH_RT {
+    // Every key is a copy taken before any compressor runs, so a linked pair's detectors both see both inputs as
+    // they were, and a self-keyed compressor listens to its own input.
+    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
+    int jobs = 0;
+    for (std::size_t c = 0; c < strips_.size(); ++c) {
+        dsp::Compressor& k = strips_[c].comp();
+        keyOf_[c] = nullptr;
+        if (!k.active()) continue;
+        const int src = strips_[c].compKeySource();
+        std::memcpy(keyBuf(c), src == 0 ? work(c) : keyTap(c, src), bytes);
+        keyOf_[c] = keyBuf(c);
+        if (k.keyFiltered()) k.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
     }
-    sa.comp_rt(work(a), ka, kb, scratch, n);
-    sb.comp_rt(work(b), kb, ka, scratch, n);
-    sa.back_rt(work(a), scratch, left, right, n, levels_[a]);
-    sb.back_rt(work(b), scratch, left, right, n, levels_[b]);
+    dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
+    for (std::size_t c = 0; c < strips_.size(); ++c) {
+        if (keyOf_[c] == nullptr) continue;
+        const float* partnerKey = linked(c) ? keyOf_[partnerOf(c)] : nullptr;
+        strips_[c].comp().processFiltered(work(c), keyOf_[c], partnerKey, scratch_.data(), n);
+    }
+}
+
+void Graph::runDeEssers_rt(int n) FOH_RT {
+    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
+    int jobs = 0;
+    for (std::size_t c = 0; c < strips_.size(); ++c) {
+        dsp::DeEsser& d = strips_[c].deess();
+        if (!d.active()) continue;
+        std::memcpy(keyBuf(c), work(c), bytes);
+        d.describeBand(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
+    }
+    dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
+    for (std::size_t c = 0; c < strips_.size(); ++c) {
+        dsp::DeEsser& d = strips_[c].deess();
+        if (d.active()) d.processWithBand(work(c), keyBuf(c), scratch_.data(), n);
+    }
 }
 
 void Graph::process_rt(const float* const* in, int numIn, float* const* out, int numOut, int n,
@@ -180,27 +212,19 @@ void Graph::process_rt(const float* const* in, int numIn, float* const* out, int
         }
         dsp::runCascades(jobs_.data(), jobs, chunk, laneScratch_.data());
 
-        // Pass 2, stage by stage across channels: gates (keys are pass-1 taps), EQs (steady ones in lanes), then
-        // compressors and the rest. A linked pair's dynamics see both keys.
+        // Pass 2, stage by stage across channels: gates, EQs, compressors, de-essers (every filter that is steady
+        // runs in SIMD lanes), then delay, fader and pan. A linked pair's dynamics see both keys.
         const auto bytes = sizeof(float) * static_cast<std::size_t>(chunk);
-        for (std::size_t c = 0; c < channels; ++c) {
-            std::memcpy(work(c), pre(c), bytes);
-            ChannelStrip& s = strips_[c];
-            const bool linked = s.linked() && (c % 2 == 0 ? c + 1 < channels && strips_[c + 1].linked()
-                                                          : strips_[c - 1].linked());
-            const std::size_t partner = c % 2 == 0 ? c + 1 : c - 1;
-            const float* keyB = linked ? keyTap(partner, strips_[partner].gateKeySource()) : nullptr;
-            s.gate_rt(work(c), keyTap(c, s.gateKeySource()), keyB, scratch_.data(), chunk);
-        }
+        for (std::size_t c = 0; c < channels; ++c) std::memcpy(work(c), pre(c), bytes);
+        runGates_rt(chunk);
         jobs = 0;
         for (std::size_t c = 0; c < channels; ++c)
             if (strips_[c].eq_rt(work(c), scratch_.data(), chunk, jobs_[static_cast<std::size_t>(jobs)])) ++jobs;
         dsp::runCascades(jobs_.data(), jobs, chunk, laneScratch_.data());
-        for (std::size_t c = 0; c < channels; ++c) {
-            const bool pair = c % 2 == 0 && c + 1 < channels && strips_[c].linked() && strips_[c + 1].linked();
-            compAndBack_rt(c, pair, left + done, right + done, chunk);
-            if (pair) ++c;
-        }
+        runCompressors_rt(chunk);
+        runDeEssers_rt(chunk);
+        for (std::size_t c = 0; c < channels; ++c)
+            strips_[c].back_rt(work(c), scratch_.data(), left + done, right + done, chunk, levels_[c]);
         if (loopLength > 0) playPos_ = (playPos_ + static_cast<std::uint64_t>(chunk)) % loopLength;
         done += chunk;
     }

@@ -56,8 +56,13 @@ private:
     /// The key a gate or compressor with key source `src` (0 = self) of channel `c` listens to, before dynamics.
     [[nodiscard]] const float* keyTap(std::size_t c, int src) FOH_RT;
     [[nodiscard]] float* work(std::size_t c) FOH_RT { return work_.data() + c * static_cast<std::size_t>(config_.maxBlock); }
-    /// Pass 2 after the EQ: compressor (a linked pair's sharing one detector) and the back of the strip.
-    void compAndBack_rt(std::size_t c, bool pair, float* left, float* right, int n) FOH_RT;
+    [[nodiscard]] float* keyBuf(std::size_t c) FOH_RT { return keys_.data() + c * static_cast<std::size_t>(config_.maxBlock); }
+    /// Whether channel c is one half of a linked pair, and which channel is the other half.
+    [[nodiscard]] bool linked(std::size_t c) const FOH_RT;
+    [[nodiscard]] static std::size_t partnerOf(std::size_t c) { return c % 2 == 0 ? c + 1 : c - 1; }
+    void runGates_rt(int n) FOH_RT;
+    void runCompressors_rt(int n) FOH_RT;
+    void runDeEssers_rt(int n) FOH_RT;
     void setByIndex_rt(std::size_t index, float value, bool snap) FOH_RT;
 
     GraphConfig config_;
@@ -69,7 +74,8 @@ private:
     std::vector<float> work_;     ///< per channel: the working copy pass 2 processes in place
     std::vector<dsp::CascadeJob> jobs_;  ///< per channel: filter cascades to run in SIMD lanes this block
     std::vector<float> laneScratch_;     ///< dsp::kLanes blocks
-    std::vector<float> keyCopy_;  ///< two blocks: a linked pair's compressor inputs, shared by both detectors
+    std::vector<float> keys_;     ///< per channel: the current dynamics stage's key (a copy, filtered in lanes)
+    std::vector<const float*> keyOf_;  ///< per channel: the key its current dynamics stage listens to
     std::vector<float> silence_;
     std::vector<ChannelLevels> levels_;
     std::vector<const float*> inputs_;

@@ -59,12 +59,24 @@ float Compressor::takeGainReductionDb() FOH_RT {
     return gr;
 }
 
+void Compressor::describeKeyFilter(CascadeJob& job, float* buf) FOH_RT {
+    job.buf = buf;
+    job.sections = 1;
+    job.coeffs[0] = &keyHpf_;
+    job.states[0] = &keyState_[0];
+}
+
 void Compressor::process(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
+    if (fade_.bypassed()) return;
+    // The key's own high-pass, so the kick does not pump the mix.
+    if (keyFiltered()) filterKeys(keyHpf_, keyState_, keyA, keyB, scratch + n, n);
+    processFiltered(buf, keyA, keyB, scratch, n);
+}
+
+void Compressor::processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
     if (fade_.bypassed()) return;
     float* dry = scratch;
     if (!fade_.fullyOn()) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
-    // The key's own high-pass, so the kick does not pump the mix.
-    if (keyHpfHz_ > 20.0f) filterKeys(keyHpf_, keyState_, keyA, keyB, scratch + n, n);
     const float makeup = makeupDb();
     for (int done = 0; done < n; done += kControlBlock) {
         const int m = std::min(kControlBlock, n - done);

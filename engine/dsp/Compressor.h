@@ -7,6 +7,7 @@
 
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"
+#include "dsp/CascadeBank.h"
 #include "dsp/DynamicsKit.h"
 #include "dsp/LevelDetector.h"
 
@@ -33,6 +34,12 @@ public:
     /// In place. `keyA` is the detector's input (the stage input itself for a self key), `keyB` a linked partner's
     /// key or null. `scratch` is 3n samples.
     void process(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
+    /// The same with keys already through the key high-pass (the graph filters them in SIMD lanes).
+    void processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
+    [[nodiscard]] bool active() const FOH_RT { return !fade_.bypassed(); }
+    [[nodiscard]] bool keyFiltered() const FOH_RT { return keyHpfHz_ > 20.0f; }
+    /// The key high-pass as a CascadeBank job on `buf` (a copy of the key).
+    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT;
 
     /// The gain change the static curve gives a steady input at `levelDb` (without makeup), for tests and the GUI.
     [[nodiscard]] float staticGainDb(float levelDb) const;

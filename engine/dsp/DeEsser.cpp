@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include "dsp/ControlRate.h"
-#include "dsp/DynamicsKit.h"
 #include "dsp/FastMath.h"
 #include "dsp/FilterDesign.h"
 
@@ -24,16 +23,20 @@ void DeEsser::prepare(double sampleRate) {
 void DeEsser::reset() FOH_RT {
     detector_.reset();
     bandState_.reset();
-    bellState_.reset();
-    grDb_ = bellGrDb_ = 0.0f;
-    gain_.reset();
-    bell_ = {};
+    grDb_ = 0.0f;
+    gain_ = 1.0f;
+}
+
+void DeEsser::continueFrom(DeEsser& old) FOH_RT {
+    detector_ = old.detector_;
+    bandState_ = old.bandState_;
+    grDb_ = old.grDb_;
+    gain_ = old.gain_;
 }
 
 void DeEsser::setFrequency(float hz) FOH_RT {
     freq_ = hz;
-    band_ = design(FilterShape::BandPass, hz, 0.0, 1.0, sampleRate_);
-    bell_ = design(FilterShape::Peak, freq_, -bellGrDb_, kBellQ, sampleRate_);
+    band_ = design(FilterShape::BandPass, hz, 0.0, kBandQ, sampleRate_);
 }
 
 float DeEsser::takeGainReductionDb() FOH_RT {
@@ -42,47 +45,57 @@ float DeEsser::takeGainReductionDb() FOH_RT {
     return gr;
 }
 
+void DeEsser::describeBand(CascadeJob& job, float* buf) FOH_RT {
+    job.buf = buf;
+    job.sections = 1;
+    job.coeffs[0] = &band_;
+    job.states[0] = &bandState_;
+}
+
 void DeEsser::process(float* buf, float* scratch, int n) FOH_RT {
     if (fade_.bypassed()) return;
-    float* dry = scratch;
     float* band = scratch + n;
-    std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
     std::memcpy(band, buf, sizeof(float) * static_cast<std::size_t>(n));
     bandState_.process(band_, band, n);
+    processWithBand(buf, band, scratch, n);
+}
 
+void DeEsser::processWithBand(float* buf, const float* band, float* scratch, int n) FOH_RT {
+    if (fade_.bypassed()) return;
+    float* dry = scratch;
+    const bool blend = !fade_.fullyOn();
+    if (blend) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
     for (int done = 0; done < n; done += kControlBlock) {
         const int m = std::min(kControlBlock, n - done);
         const float level = fastGainToDb(detector_.measure(band + done, nullptr, m));
         const float target = std::clamp(level - thresholdDb_, 0.0f, range_);
         grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
         maxGrDb_ = std::max(maxGrDb_, grDb_);
-        if (listen_) continue;
-        if (mode_ == SplitBand) {
-            if (std::fabs(grDb_ - bellGrDb_) > 0.01f || (grDb_ == 0.0f && bellGrDb_ != 0.0f)) {
-                bellGrDb_ = grDb_ < 0.005f ? 0.0f : grDb_;
-                bell_ = design(FilterShape::Peak, freq_, -bellGrDb_, kBellQ, sampleRate_);
-            }
-            bellState_.process(bell_, buf + done, m);
+        const float next = fastDbToGain(-grDb_);
+        const float step = (next - gain_) / static_cast<float>(m);
+        float* x = buf + done;
+        const float* b = band + done;
+        float g = gain_;
+        if (listen_) {
+            std::memcpy(x, b, sizeof(float) * static_cast<std::size_t>(m));
+        } else if (mode_ == SplitBand) {
+            if (next != 1.0f || gain_ != 1.0f)  // at no reduction, exactly transparent
+                for (int i = 0; i < m; ++i) {
+                    g += step;
+                    x[i] += (g - 1.0f) * b[i];
+                }
         } else {
-            gain_.apply(buf + done, m, fastDbToGain(-grDb_));
+            for (int i = 0; i < m; ++i) {
+                g += step;
+                x[i] *= g;
+            }
         }
+        gain_ = next;
     }
-    if (listen_) std::memcpy(buf, band, sizeof(float) * static_cast<std::size_t>(n));
-    if (!fade_.fullyOn()) {
+    if (blend) {
         fade_.blend(dry, buf, n);
         if (fade_.bypassed()) reset();
     }
-}
-
-
-void DeEsser::continueFrom(DeEsser& old) FOH_RT {
-    detector_ = old.detector_;
-    bandState_ = old.bandState_;
-    bellState_ = old.bellState_;
-    grDb_ = old.grDb_;
-    bellGrDb_ = old.bellGrDb_;
-    bell_ = design(FilterShape::Peak, freq_, -bellGrDb_, kBellQ, sampleRate_);
-    gain_ = old.gain_;
 }
 
 }  // namespace foh::dsp

@@ -1,15 +1,15 @@
 #pragma once
-// The de-esser. A band-pass detector at `freq` (2-12 kHz) measures sibilance; whatever exceeds the threshold is taken
-// off, up to `range` dB (attack 1 ms, release 50 ms: sibilants are short).
-//  - split-band: only the sibilant band is reduced, by a dynamic bell (Q 2) at `freq` whose cut is the reduction;
-//    everything an octave or more away is untouched.
+// The de-esser. A band-pass at `freq` (2-12 kHz, Q 2, 0 dB at its centre) finds the sibilance; whatever its level
+// exceeds the threshold by is taken off, up to `range` dB (attack 1 ms, release 50 ms: sibilants are short).
+//  - split-band: only the sibilant band is reduced: y = x + (g - 1) * band(x) (Regalia & Mitra's tunable bell: its
+//    centre gain is exactly g, and an octave or more away the signal is untouched). One fixed filter serves the
+//    detector and the cut, so nothing is redesigned while it works.
 //  - wide-band: the whole signal is turned down by the reduction.
-//  - listen: the channel carries the detector band instead (to hear what it reacts to; on the solo bus once the
-//    buses exist).
+//  - listen: the channel carries the band instead (to hear what it reacts to; on the solo bus once buses exist).
 
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"
-#include "dsp/DynamicsKit.h"
+#include "dsp/CascadeBank.h"
 #include "dsp/LevelDetector.h"
 
 namespace foh::dsp {
@@ -17,7 +17,7 @@ namespace foh::dsp {
 class DeEsser {
 public:
     enum Mode { SplitBand = 0, WideBand = 1 };
-    static constexpr double kBellQ = 2.0;
+    static constexpr double kBandQ = 2.0;
     static constexpr float kAttackMs = 1.0f;
     static constexpr float kReleaseMs = 50.0f;
 
@@ -35,6 +35,11 @@ public:
 
     /// In place; `scratch` is 2n samples.
     void process(float* buf, float* scratch, int n) FOH_RT;
+    /// The same with `band` = the band-pass of buf already computed (the graph runs it in SIMD lanes).
+    void processWithBand(float* buf, const float* band, float* scratch, int n) FOH_RT;
+    [[nodiscard]] bool active() const FOH_RT { return !fade_.bypassed(); }
+    /// The band-pass as a CascadeBank job on `buf` (a copy of the stage input).
+    void describeBand(CascadeJob& job, float* buf) FOH_RT;
     [[nodiscard]] float takeGainReductionDb() FOH_RT;
 
 private:
@@ -47,11 +52,8 @@ private:
     float attackCoeff_ = 0.0f, releaseCoeff_ = 0.0f;
     BiquadCoeffs band_;
     BiquadState bandState_;
-    BiquadCoeffs bell_;
-    BiquadState bellState_;
     float grDb_ = 0.0f;
-    float bellGrDb_ = 0.0f;  ///< the reduction the bell is designed for
-    InterpolatedGain gain_;
+    float gain_ = 1.0f;  ///< the reduction as a gain, at the end of the last control block
     float maxGrDb_ = 0.0f;
 };
 

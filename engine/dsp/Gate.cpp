@@ -52,11 +52,23 @@ bool Gate::takeWasOpen() FOH_RT {
     return was;
 }
 
+void Gate::describeKeyFilter(CascadeJob& job, float* buf) FOH_RT {
+    job.buf = buf;
+    job.sections = 1;
+    job.coeffs[0] = &keyFilter_;
+    job.states[0] = &keyState_[0];
+}
+
 void Gate::process(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
+    if (fade_.bypassed()) return;
+    if (keyFilterOn_) filterKeys(keyFilter_, keyState_, keyA, keyB, scratch + n, n);
+    processFiltered(buf, keyA, keyB, scratch, n);
+}
+
+void Gate::processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
     if (fade_.bypassed()) return;
     float* dry = scratch;
     if (!fade_.fullyOn()) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
-    if (keyFilterOn_) filterKeys(keyFilter_, keyState_, keyA, keyB, scratch + n, n);
     const float holdSamples = holdMs_ * 1e-3f * static_cast<float>(sampleRate_);
     for (int done = 0; done < n; done += kControlBlock) {
         const int m = std::min(kControlBlock, n - done);

@@ -8,6 +8,7 @@
 
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"
+#include "dsp/CascadeBank.h"
 #include "dsp/DynamicsKit.h"
 #include "dsp/LevelDetector.h"
 
@@ -33,8 +34,14 @@ public:
     void setKeyFilter(bool on) FOH_RT { keyFilterOn_ = on; }
     void setKeyFrequency(float hz) FOH_RT;
 
-    /// In place; `keyA`/`keyB` as for the compressor; `scratch` is 3n samples.
+    /// In place; `keyA`/`keyB` as for the compressor; `scratch` is 3n samples. Filters the keys itself.
     void process(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
+    /// The same with keys already through the key filter (the graph filters them in SIMD lanes).
+    void processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
+    [[nodiscard]] bool active() const FOH_RT { return !fade_.bypassed(); }
+    [[nodiscard]] bool keyFiltered() const FOH_RT { return keyFilterOn_; }
+    /// The key filter as a CascadeBank job on `buf` (a copy of the key).
+    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT;
 
     [[nodiscard]] bool isOpen() const FOH_RT { return open_; }
     /// Largest attenuation (positive dB) since the last call, and whether it was open at any time since.
