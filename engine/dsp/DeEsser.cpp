@@ -25,6 +25,7 @@ void DeEsser::reset() FOH_RT {
     bandState_.reset();
     grDb_ = 0.0f;
     gain_ = 1.0f;
+    wide_.reset();
 }
 
 void DeEsser::continueFrom(DeEsser& old) FOH_RT {
@@ -32,6 +33,7 @@ void DeEsser::continueFrom(DeEsser& old) FOH_RT {
     bandState_ = old.bandState_;
     grDb_ = old.grDb_;
     gain_ = old.gain_;
+    wide_ = old.wide_;
 }
 
 void DeEsser::setFrequency(float hz) FOH_RT {
@@ -72,25 +74,23 @@ void DeEsser::processWithBand(float* buf, const float* band, float* scratch, int
         grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
         maxGrDb_ = std::max(maxGrDb_, grDb_);
         const float next = fastDbToGain(-grDb_);
-        const float step = (next - gain_) / static_cast<float>(m);
         float* x = buf + done;
         const float* b = band + done;
-        float g = gain_;
         if (listen_) {
             std::memcpy(x, b, sizeof(float) * static_cast<std::size_t>(m));
+            gain_ = next;
         } else if (mode_ == SplitBand) {
-            if (next != 1.0f || gain_ != 1.0f)  // at no reduction, exactly transparent
-                for (int i = 0; i < m; ++i) {
-                    g += step;
-                    x[i] += (g - 1.0f) * b[i];
-                }
-        } else {
-            for (int i = 0; i < m; ++i) {
-                g += step;
-                x[i] *= g;
+            // x + (g - 1) * band, g moving linearly to `next`; at no reduction exactly transparent.
+            if (next != 1.0f || gain_ != 1.0f) {
+                const float cut = gain_ - 1.0f;
+                const float step = (next - gain_) / static_cast<float>(m);
+                for (int i = 0; i < m; ++i) x[i] += (cut + step * static_cast<float>(i + 1)) * b[i];
             }
+            gain_ = next;
+        } else {
+            wide_.apply(x, m, next);
+            gain_ = next;
         }
-        gain_ = next;
     }
     if (blend) {
         fade_.blend(dry, buf, n);

@@ -10,6 +10,7 @@
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"
 #include "dsp/CascadeBank.h"
+#include "dsp/DynamicsKit.h"
 #include "dsp/LevelDetector.h"
 
 namespace foh::dsp {
@@ -54,6 +55,7 @@ private:
     BiquadState bandState_;
     float grDb_ = 0.0f;
     float gain_ = 1.0f;  ///< the reduction as a gain, at the end of the last control block
+    InterpolatedGain wide_;
     float maxGrDb_ = 0.0f;
 };
 

@@ -16,11 +16,16 @@ public:
     [[nodiscard]] float value() const FOH_RT { return gain_; }
     /// Multiplies buf[0..m) by the gain moving to `next`, landing on it at the last sample.
     void apply(float* buf, int m, float next) FOH_RT {
-        const float step = (next - gain_) / static_cast<float>(m);
-        float g = gain_;
-        for (int i = 0; i < m; ++i) {
-            g += step;
-            buf[i] *= g;
+        // Each sample's gain from its index, not from the previous sample's: no loop-carried chain, so the loop
+        // vectorizes. The last sample gets exactly `next`.
+        const float start = gain_;
+        const float step = (next - start) / static_cast<float>(m);
+        if (step == 0.0f) {
+            if (start != 1.0f)
+                for (int i = 0; i < m; ++i) buf[i] *= start;
+        } else {
+            for (int i = 0; i < m - 1; ++i) buf[i] *= start + step * static_cast<float>(i + 1);
+            buf[m - 1] *= next;
         }
         gain_ = next;
     }
