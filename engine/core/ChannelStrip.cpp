@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dsp/BlockStats.h"
 #include "dsp/Decibels.h"
 #include "dsp/PanLaw.h"
 
@@ -146,9 +147,7 @@ void ChannelStrip::updatePanTarget_rt(bool snap) FOH_RT {
 }
 
 void ChannelStrip::trim_rt(const float* in, float* out, int n, ChannelLevels& levels) FOH_RT {
-    float inPeak = levels.inputPeak;
-    for (int i = 0; i < n; ++i) inPeak = std::max(inPeak, std::fabs(in[i]));
-    levels.inputPeak = inPeak;
+    levels.inputPeak = std::max(levels.inputPeak, dsp::peakAbs(in, n));
     trim_.applyGain(in, out, n);
 }
 
@@ -186,14 +185,8 @@ void ChannelStrip::back_rt(float* buf, float* scratch, float* mainL, float* main
     }
     post_.applyGain(buf, buf, n);
 
-    float peak = levels.peak;
-    float sumSq = levels.sumSq;
-    for (int i = 0; i < n; ++i) {
-        peak = std::max(peak, std::fabs(buf[i]));
-        sumSq += buf[i] * buf[i];
-    }
-    levels.peak = peak;
-    levels.sumSq = sumSq;
+    levels.peak = std::max(levels.peak, dsp::peakAbs(buf, n));
+    levels.sumSq += dsp::sumSquares(buf, n);
 
     if (!panL_.ramping() && !panR_.ramping()) {
         const float gl = panL_.current();

@@ -9,6 +9,55 @@ namespace {
 typedef float V __attribute__((vector_size(32)));
 typedef float VU __attribute__((vector_size(32), aligned(4)));  // unaligned loads and stores
 
+typedef int VI __attribute__((vector_size(32)));
+
+// 8x8 transpose in 24 shuffles: rows r[l] = 8 samples of lane l  ->  rows r[j] = sample j of every lane.
+// (unpack pairs, then 64-bit pairs, then 128-bit halves; its own inverse.)
+[[gnu::always_inline]] inline void transpose8(V r[8]) noexcept {
+    const VI lo = {0, 8, 1, 9, 4, 12, 5, 13}, hi = {2, 10, 3, 11, 6, 14, 7, 15};
+    const VI a = {0, 1, 8, 9, 4, 5, 12, 13}, b = {2, 3, 10, 11, 6, 7, 14, 15};
+    const VI p = {0, 1, 2, 3, 8, 9, 10, 11}, q = {4, 5, 6, 7, 12, 13, 14, 15};
+    V t[8], u[8];
+    for (int k = 0; k < 4; ++k) {
+        t[2 * k] = __builtin_shuffle(r[2 * k], r[2 * k + 1], lo);
+        t[2 * k + 1] = __builtin_shuffle(r[2 * k], r[2 * k + 1], hi);
+    }
+    u[0] = __builtin_shuffle(t[0], t[2], a), u[1] = __builtin_shuffle(t[0], t[2], b);
+    u[2] = __builtin_shuffle(t[1], t[3], a), u[3] = __builtin_shuffle(t[1], t[3], b);
+    u[4] = __builtin_shuffle(t[4], t[6], a), u[5] = __builtin_shuffle(t[4], t[6], b);
+    u[6] = __builtin_shuffle(t[5], t[7], a), u[7] = __builtin_shuffle(t[5], t[7], b);
+    for (int k = 0; k < 4; ++k) {
+        r[k] = __builtin_shuffle(u[k], u[k + 4], p);
+        r[k + 4] = __builtin_shuffle(u[k], u[k + 4], q);
+    }
+}
+
+// Lane buffers (one per lane, null = silence) -> interleaved t[i * 8 + lane], and back.
+[[gnu::always_inline]] inline void interleave(float* const* src, float* t, int n) noexcept {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        V r[8];
+        for (int l = 0; l < kLanes; ++l) r[l] = src[l] != nullptr ? *reinterpret_cast<const VU*>(src[l] + i) : V{};
+        transpose8(r);
+        for (int j = 0; j < 8; ++j) *reinterpret_cast<VU*>(t + (i + j) * kLanes) = r[j];
+    }
+    for (; i < n; ++i)
+        for (int l = 0; l < kLanes; ++l) t[i * kLanes + l] = src[l] != nullptr ? src[l][i] : 0.0f;
+}
+[[gnu::always_inline]] inline void deinterleave(const float* t, float* const* dst, int n) noexcept {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        V r[8];
+        for (int j = 0; j < 8; ++j) r[j] = *reinterpret_cast<const VU*>(t + (i + j) * kLanes);
+        transpose8(r);
+        for (int l = 0; l < kLanes; ++l)
+            if (dst[l] != nullptr) *reinterpret_cast<VU*>(dst[l] + i) = r[l];
+    }
+    for (; i < n; ++i)
+        for (int l = 0; l < kLanes; ++l)
+            if (dst[l] != nullptr) dst[l][i] = t[i * kLanes + l];
+}
+
 struct LaneSection {
     V b0, b1, b2, a1, a2, z1, z2;
 };
@@ -49,10 +98,9 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void runGroup(const 
             s[k].z1[l] = st.s1, s[k].z2[l] = st.s2;
         }
     }
-    for (int l = 0; l < kLanes; ++l) {
-        const float* src = l < lanes ? jobs[l].buf : nullptr;
-        for (int i = 0; i < n; ++i) t[i * kLanes + l] = src != nullptr ? src[i] : 0.0f;
-    }
+    float* bufs[kLanes];
+    for (int l = 0; l < kLanes; ++l) bufs[l] = l < lanes ? jobs[l].buf : nullptr;
+    interleave(bufs, t, n);
     switch (sections) {
         case 1: runLanes<1>(s, t, n); break;
         case 2: runLanes<2>(s, t, n); break;
@@ -61,9 +109,8 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void runGroup(const 
         case 5: runLanes<5>(s, t, n); break;
         default: runLanes<6>(s, t, n); break;
     }
+    deinterleave(t, bufs, n);
     for (int l = 0; l < lanes; ++l) {
-        float* dst = jobs[l].buf;
-        for (int i = 0; i < n; ++i) dst[i] = t[i * kLanes + l];
         for (int k = 0; k < jobs[l].sections; ++k) {
             jobs[l].states[k]->s1 = s[k].z1[l];
             jobs[l].states[k]->s2 = s[k].z2[l];

@@ -42,12 +42,28 @@ void Delay::setMilliseconds(float ms, bool snap) FOH_RT {
     xfade_ = 0.0f;
 }
 
+void Delay::copyIn(const float* buf, int n) FOH_RT {
+    const std::size_t first = std::min(static_cast<std::size_t>(n), line_.size() - write_);
+    std::memcpy(line_.data() + write_, buf, sizeof(float) * first);
+    std::memcpy(line_.data(), buf + first, sizeof(float) * (static_cast<std::size_t>(n) - first));
+}
+
+void Delay::copyOut(float* buf, int n, int delay) FOH_RT {
+    const std::size_t from = (write_ - static_cast<std::size_t>(delay)) & mask_;
+    const std::size_t first = std::min(static_cast<std::size_t>(n), line_.size() - from);
+    std::memcpy(buf, line_.data() + from, sizeof(float) * first);
+    std::memcpy(buf + first, line_.data(), sizeof(float) * (static_cast<std::size_t>(n) - first));
+}
+
 void Delay::process(float* buf, float* scratch, int n) FOH_RT {
     // Always write, so the line holds the recent past when the stage comes in.
-    for (int i = 0; i < n; ++i) line_[(write_ + static_cast<std::size_t>(i)) & mask_] = buf[i];
+    copyIn(buf, n);
     if (!fade_.bypassed()) {
         const bool blend = !fade_.fullyOn();
         if (blend) std::memcpy(scratch, buf, sizeof(float) * static_cast<std::size_t>(n));
+        if (xfade_ >= 1.0f && pending_ < 0) {
+            copyOut(buf, n, target_);  // steady: one or two block copies
+        } else
         for (int i = 0; i < n; ++i) {
             const std::size_t now = write_ + static_cast<std::size_t>(i);
             const float b = line_[(now - static_cast<std::size_t>(target_)) & mask_];

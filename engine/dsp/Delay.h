@@ -28,6 +28,9 @@ public:
     void process(float* buf, float* scratch, int n) FOH_RT;
 
 private:
+    void copyIn(const float* buf, int n) FOH_RT;
+    void copyOut(float* buf, int n, int delay) FOH_RT;
+
     double sampleRate_ = 48000.0;
     BypassFade fade_;
     std::vector<float> line_;

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 
+#include "dsp/BlockStats.h"
 #include "rt/Realtime.h"
 
 namespace foh::dsp {
@@ -32,18 +33,14 @@ public:
     /// the level as linear amplitude.
     [[nodiscard]] float measure(const float* a, const float* b, int n) FOH_RT {
         if (mode_ == Peak) {
-            float p = 0.0f;
-            for (int i = 0; i < n; ++i) p = std::max(p, std::fabs(a[i]));
-            if (b != nullptr)
-                for (int i = 0; i < n; ++i) p = std::max(p, std::fabs(b[i]));
+            float p = peakAbs(a, n);
+            if (b != nullptr) p = std::max(p, peakAbs(b, n));
             window_[static_cast<std::size_t>(pos_)] = p;
             pos_ = (pos_ + 1) % kPeakWindow;
             return *std::max_element(window_.begin(), window_.end());
         }
-        float ea = 0.0f, eb = 0.0f;
-        for (int i = 0; i < n; ++i) ea += a[i] * a[i];
-        if (b != nullptr)
-            for (int i = 0; i < n; ++i) eb += b[i] * b[i];
+        const float ea = sumSquares(a, n);
+        const float eb = b != nullptr ? sumSquares(b, n) : 0.0f;
         const float ms = std::max(ea, eb) / static_cast<float>(std::max(n, 1));
         meanSquare_ += rmsCoeff_ * (ms - meanSquare_);
         return std::sqrt(meanSquare_);
