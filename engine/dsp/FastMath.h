@@ -14,8 +14,12 @@ namespace foh::dsp {
     const float exponent = static_cast<float>(static_cast<int>((bits >> 23) & 0xFF) - 127);
     const float m = std::bit_cast<float>((bits & 0x007FFFFFu) | 0x3F800000u) - 1.0f;  // mantissa - 1 in [0, 1)
     // Least-squares fit of log2(1 + m) = m P(m) on [0, 1] (exact at m = 0): max error 4.4e-6, i.e. 0.00003 dB.
-    const float p =
-        m * (1.44251696f + m * (-0.717897279f + m * (0.456888664f + m * (-0.277352926f + m * (0.121902014f + m * -0.0260617976f)))));
+    // Estrin's scheme (pairs, then powers of m): half the dependent steps of Horner's, same polynomial.
+    const float m2 = m * m;
+    const float p01 = 1.44251696f + m * -0.717897279f;
+    const float p23 = 0.456888664f + m * -0.277352926f;
+    const float p45 = 0.121902014f + m * -0.0260617976f;
+    const float p = m * (p01 + m2 * (p23 + m2 * p45));
     return exponent + p;
 }
 
@@ -26,7 +30,10 @@ namespace foh::dsp {
     const float f = x - fl;                                                        // [0, 1)
     // Least-squares fit of 2^f - 1 = f Q(f) on [0, 1] (so 2^0 is exactly 1: 0 dB stays bit-exact unity gain):
     // max relative error 1.4e-7, i.e. 0.000001 dB.
-    const float p = 1.0f + f * (0.693152748f + f * (0.24015316f + f * (0.05582829f + f * (0.00898881279f + f * 0.00187670843f))));
+    const float f2 = f * f;
+    const float q01 = 0.693152748f + f * 0.24015316f;
+    const float q23 = 0.05582829f + f * 0.00898881279f;
+    const float p = 1.0f + f * (q01 + f2 * (q23 + f2 * 0.00187670843f));  // Estrin, as above
     const auto bits = static_cast<std::uint32_t>(static_cast<int>(fl) + 127) << 23;
     return p * std::bit_cast<float>(bits);
 }

@@ -37,7 +37,7 @@ public:
             if (b != nullptr) p = std::max(p, peakAbs(b, n));
             window_[static_cast<std::size_t>(pos_)] = p;
             pos_ = (pos_ + 1) % kPeakWindow;
-            return *std::max_element(window_.begin(), window_.end());
+            return peakAbs(window_.data(), kPeakWindow);  // entries are >= 0: their largest
         }
         const float ea = sumSquares(a, n);
         const float eb = b != nullptr ? sumSquares(b, n) : 0.0f;
