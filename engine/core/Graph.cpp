@@ -34,6 +34,10 @@ Graph::Graph(const GraphConfig& config, std::span<const ParamState> params, std:
       meterInterval_(static_cast<std::uint32_t>(std::max(1.0, config.sampleRate / 100.0))),
       playback_(std::move(playback)),
       playPos_(playback_ && playback_->length() > 0 ? playbackPosition % playback_->length() : 0) {
+    active_.assign(static_cast<std::size_t>(config.channels), 0);
+    controlBlocks_ = (config.maxBlock + dsp::kControlBlock - 1) / dsp::kControlBlock;
+    ctlLevels_.assign(static_cast<std::size_t>(config.channels) * static_cast<std::size_t>(controlBlocks_), 0.0f);
+    ctlGains_.assign(ctlLevels_.size(), 0.0f);
     for (ChannelStrip& s : strips_) s.prepare(config.sampleRate, config.maxBlock);
     if (playback_)
         for (const LoopTrack& t : playback_->tracks)
@@ -119,6 +123,38 @@ const float* Graph::keyTap(std::size_t c, int src) FOH_RT {
     return pre(c);
 }
 
+template <typename UnitOf>
+void Graph::runDynamics_rt(UnitOf unitOf, bool partnerKeys, bool withBand, int n) FOH_RT {
+    const int blocks = (n + dsp::kControlBlock - 1) / dsp::kControlBlock;
+    const auto stride = static_cast<std::size_t>(controlBlocks_);
+    std::size_t count = 0;
+    for (std::size_t c = 0; c < strips_.size(); ++c)
+        if (keyOf_[c] != nullptr && unitOf(strips_[c]).active()) active_[count++] = static_cast<int>(c);
+    // Detector levels, channel by channel.
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto c = static_cast<std::size_t>(active_[i]);
+        auto& unit = unitOf(strips_[c]);
+        unit.beginControl();
+        const float* keyB = partnerKeys && linked(c) ? keyOf_[partnerOf(c)] : nullptr;
+        for (int k = 0, at = 0; k < blocks; ++k, at += dsp::kControlBlock)
+            ctlLevels_[i * stride + static_cast<std::size_t>(k)] =
+                unit.measure(keyOf_[c] + at, keyB != nullptr ? keyB + at : nullptr, std::min(dsp::kControlBlock, n - at));
+    }
+    // Control steps: for each control block, all channels' (independent) chains side by side.
+    for (int k = 0, at = 0; k < blocks; ++k, at += dsp::kControlBlock) {
+        const int m = std::min(dsp::kControlBlock, n - at);
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::size_t slot = i * stride + static_cast<std::size_t>(k);
+            ctlGains_[slot] = unitOf(strips_[static_cast<std::size_t>(active_[i])]).controlStep(ctlLevels_[slot], m);
+        }
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        const auto c = static_cast<std::size_t>(active_[i]);
+        unitOf(strips_[c]).applyGains(work(c), withBand ? keyOf_[c] : nullptr, ctlGains_.data() + i * stride, n,
+                                      scratch_.data());
+    }
+}
+
 bool Graph::linked(std::size_t c) const FOH_RT {
     const std::size_t p = partnerOf(c);
     return p < strips_.size() && strips_[c].linked() && strips_[p].linked();
@@ -136,11 +172,7 @@ void Graph::runGates_rt(int n) FOH_RT {
         keyOf_[c] = keyBuf(c);
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
-    for (std::size_t c = 0; c < strips_.size(); ++c) {
-        dsp::Gate& g = strips_[c].gate();
-        if (!g.active()) continue;
-        g.processFiltered(work(c), keyOf_[c], linked(c) ? keyOf_[partnerOf(c)] : nullptr, scratch_.data(), n);
-    }
+    runDynamics_rt([](ChannelStrip& s) -> dsp::Gate& { return s.gate(); }, true, false, n);
 }
 
 void Graph::runCompressors_rt(int n) FOH_RT {
@@ -158,11 +190,7 @@ void Graph::runCompressors_rt(int n) FOH_RT {
         if (k.keyFiltered()) k.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
-    for (std::size_t c = 0; c < strips_.size(); ++c) {
-        if (keyOf_[c] == nullptr) continue;
-        const float* partnerKey = linked(c) ? keyOf_[partnerOf(c)] : nullptr;
-        strips_[c].comp().processFiltered(work(c), keyOf_[c], partnerKey, scratch_.data(), n);
-    }
+    runDynamics_rt([](ChannelStrip& s) -> dsp::Compressor& { return s.comp(); }, true, false, n);
 }
 
 void Graph::runDeEssers_rt(int n) FOH_RT {
@@ -170,15 +198,14 @@ void Graph::runDeEssers_rt(int n) FOH_RT {
     int jobs = 0;
     for (std::size_t c = 0; c < strips_.size(); ++c) {
         dsp::DeEsser& d = strips_[c].deess();
+        keyOf_[c] = nullptr;
         if (!d.active()) continue;
         std::memcpy(keyBuf(c), work(c), bytes);
+        keyOf_[c] = keyBuf(c);
         d.describeBand(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
-    for (std::size_t c = 0; c < strips_.size(); ++c) {
-        dsp::DeEsser& d = strips_[c].deess();
-        if (d.active()) d.processWithBand(work(c), keyBuf(c), scratch_.data(), n);
-    }
+    runDynamics_rt([](ChannelStrip& s) -> dsp::DeEsser& { return s.deess(); }, false, true, n);
 }
 
 void Graph::process_rt(const float* const* in, int numIn, float* const* out, int numOut, int n,

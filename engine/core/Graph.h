@@ -13,6 +13,7 @@
 #include "core/LoopSource.h"
 #include "core/MainBus.h"
 #include "core/Meters.h"
+#include "dsp/ControlRate.h"
 #include "rt/Realtime.h"
 
 namespace foh {
@@ -60,6 +61,10 @@ private:
     /// Whether channel c is one half of a linked pair, and which channel is the other half.
     [[nodiscard]] bool linked(std::size_t c) const FOH_RT;
     [[nodiscard]] static std::size_t partnerOf(std::size_t c) { return c % 2 == 0 ? c + 1 : c - 1; }
+    /// Runs one kind of dynamics unit on every channel where it is active, phase by phase across channels:
+    /// detector levels, then the control steps of all channels side by side, then the gains.
+    template <typename UnitOf>
+    void runDynamics_rt(UnitOf unitOf, bool partnerKeys, bool withBand, int n) FOH_RT;
     void runGates_rt(int n) FOH_RT;
     void runCompressors_rt(int n) FOH_RT;
     void runDeEssers_rt(int n) FOH_RT;
@@ -76,6 +81,10 @@ private:
     std::vector<float> laneScratch_;     ///< dsp::kLanes blocks
     std::vector<float> keys_;     ///< per channel: the current dynamics stage's key (a copy, filtered in lanes)
     std::vector<const float*> keyOf_;  ///< per channel: the key its current dynamics stage listens to
+    std::vector<int> active_;          ///< channels where the current dynamics stage runs
+    std::vector<float> ctlLevels_;     ///< per active channel and control block: detector levels
+    std::vector<float> ctlGains_;      ///< per active channel and control block: gains
+    int controlBlocks_ = 1;            ///< control blocks in maxBlock
     std::vector<float> silence_;
     std::vector<ChannelLevels> levels_;
     std::vector<const float*> inputs_;

@@ -73,25 +73,25 @@ void Compressor::process(float* buf, const float* keyA, const float* keyB, float
     processFiltered(buf, keyA, keyB, scratch, n);
 }
 
-void Compressor::processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
-    if (fade_.bypassed()) return;
-    float* dry = scratch;
-    if (!fade_.fullyOn()) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
-    const float makeup = makeupDb();
-    for (int done = 0; done < n; done += kControlBlock) {
-        const int m = std::min(kControlBlock, n - done);
-        const float level = detector_.measure(keyA + done, keyB != nullptr ? keyB + done : nullptr, m);
-        const float target = -staticGainDb(toDb(level));
-        grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
-        maxGrDb_ = std::max(maxGrDb_, grDb_);
-        gain_.apply(buf + done, m, fastDbToGain(makeup - grDb_));
-    }
-    if (!fade_.fullyOn()) {
-        fade_.blend(dry, buf, n);
-        if (fade_.bypassed()) reset();
-    }
+float Compressor::controlStep(float level, int) FOH_RT {
+    const float target = -staticGainDb(toDb(level));
+    grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
+    maxGrDb_ = std::max(maxGrDb_, grDb_);
+    return fastDbToGain(makeupNow_ - grDb_);
 }
 
+void Compressor::applyGains(float* buf, const float*, const float* gains, int n, float* scratch) FOH_RT {
+    withFade(fade_, buf, scratch, n, [&] {
+        for (int done = 0, k = 0; done < n; done += kControlBlock, ++k)
+            gain_.apply(buf + done, std::min(kControlBlock, n - done), gains[k]);
+    }, [&] { reset(); });
+}
+
+void Compressor::processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
+    if (fade_.bypassed()) return;
+    beginControl();
+    runControlPhases(*this, buf, keyA, keyB, nullptr, scratch, n);
+}
 
 void Compressor::continueFrom(Compressor& old) FOH_RT {
     detector_ = old.detector_;

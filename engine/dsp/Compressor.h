@@ -38,6 +38,16 @@ public:
     void processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
     [[nodiscard]] bool active() const FOH_RT { return !fade_.bypassed(); }
     [[nodiscard]] bool keyFiltered() const FOH_RT { return keyHpfHz_ > 20.0f; }
+
+    // The three phases of processFiltered, for the graph to run each across all channels (the control steps of
+    // many channels are independent chains the CPU overlaps). Per host block: beginControl(); per control block:
+    // measure() then controlStep(); then applyGains() with the gains of every control block.
+    void beginControl() FOH_RT { makeupNow_ = makeupDb(); }
+    [[nodiscard]] float measure(const float* keyA, const float* keyB, int m) FOH_RT {
+        return detector_.measure(keyA, keyB, m);
+    }
+    [[nodiscard]] float controlStep(float level, int m) FOH_RT;
+    void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
     /// The key high-pass as a CascadeBank job on `buf` (a copy of the key).
     void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT;
 
@@ -57,6 +67,7 @@ private:
     float attackCoeff_ = 0.0f, releaseCoeff_ = 0.0f;
     float grDb_ = 0.0f;       ///< smoothed gain reduction, >= 0
     InterpolatedGain gain_;
+    float makeupNow_ = 0.0f;
     float maxGrDb_ = 0.0f;    ///< for the meter
     float keyHpfHz_ = 20.0f;  ///< 20 Hz = off
     BiquadCoeffs keyHpf_;

@@ -62,40 +62,41 @@ void DeEsser::process(float* buf, float* scratch, int n) FOH_RT {
     processWithBand(buf, band, scratch, n);
 }
 
-void DeEsser::processWithBand(float* buf, const float* band, float* scratch, int n) FOH_RT {
-    if (fade_.bypassed()) return;
-    float* dry = scratch;
-    const bool blend = !fade_.fullyOn();
-    if (blend) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
-    for (int done = 0; done < n; done += kControlBlock) {
-        const int m = std::min(kControlBlock, n - done);
-        const float level = fastGainToDb(detector_.measure(band + done, nullptr, m));
-        const float target = std::clamp(level - thresholdDb_, 0.0f, range_);
-        grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
-        maxGrDb_ = std::max(maxGrDb_, grDb_);
-        const float next = fastDbToGain(-grDb_);
-        float* x = buf + done;
-        const float* b = band + done;
-        if (listen_) {
-            std::memcpy(x, b, sizeof(float) * static_cast<std::size_t>(m));
-            gain_ = next;
-        } else if (mode_ == SplitBand) {
-            // x + (g - 1) * band, g moving linearly to `next`; at no reduction exactly transparent.
-            if (next != 1.0f || gain_ != 1.0f) {
-                const float cut = gain_ - 1.0f;
-                const float step = (next - gain_) / static_cast<float>(m);
-                for (int i = 0; i < m; ++i) x[i] += (cut + step * static_cast<float>(i + 1)) * b[i];
+float DeEsser::controlStep(float level, int) FOH_RT {
+    const float target = std::clamp(fastGainToDb(level) - thresholdDb_, 0.0f, range_);
+    grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
+    maxGrDb_ = std::max(maxGrDb_, grDb_);
+    return fastDbToGain(-grDb_);
+}
+
+void DeEsser::applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT {
+    withFade(fade_, buf, scratch, n, [&] {
+        for (int done = 0, k = 0; done < n; done += kControlBlock, ++k) {
+            const int m = std::min(kControlBlock, n - done);
+            const float next = gains[k];
+            float* x = buf + done;
+            const float* b = band + done;
+            if (listen_) {
+                std::memcpy(x, b, sizeof(float) * static_cast<std::size_t>(m));
+            } else if (mode_ == SplitBand) {
+                // x + (g - 1) * band, g moving linearly to `next`; at no reduction exactly transparent.
+                if (next != 1.0f || gain_ != 1.0f) {
+                    const float cut = gain_ - 1.0f;
+                    const float step = (next - gain_) / static_cast<float>(m);
+                    for (int i = 0; i < m; ++i) x[i] += (cut + step * static_cast<float>(i + 1)) * b[i];
+                }
+            } else {
+                wide_.apply(x, m, next);
             }
             gain_ = next;
-        } else {
-            wide_.apply(x, m, next);
-            gain_ = next;
         }
-    }
-    if (blend) {
-        fade_.blend(dry, buf, n);
-        if (fade_.bypassed()) reset();
-    }
+    }, [&] { reset(); });
+}
+
+void DeEsser::processWithBand(float* buf, const float* band, float* scratch, int n) FOH_RT {
+    if (fade_.bypassed()) return;
+    beginControl();
+    runControlPhases(*this, buf, band, nullptr, band, scratch, n);
 }
 
 }  // namespace foh::dsp

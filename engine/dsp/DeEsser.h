@@ -39,6 +39,14 @@ public:
     /// The same with `band` = the band-pass of buf already computed (the graph runs it in SIMD lanes).
     void processWithBand(float* buf, const float* band, float* scratch, int n) FOH_RT;
     [[nodiscard]] bool active() const FOH_RT { return !fade_.bypassed(); }
+
+    // processWithBand in phases, as the compressor's (see there); the key is the band.
+    void beginControl() FOH_RT {}
+    [[nodiscard]] float measure(const float* band, const float*, int m) FOH_RT {
+        return detector_.measure(band, nullptr, m);
+    }
+    [[nodiscard]] float controlStep(float level, int m) FOH_RT;
+    void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
     /// The band-pass as a CascadeBank job on `buf` (a copy of the stage input).
     void describeBand(CascadeJob& job, float* buf) FOH_RT;
     [[nodiscard]] float takeGainReductionDb() FOH_RT;

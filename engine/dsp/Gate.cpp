@@ -65,41 +65,41 @@ void Gate::process(float* buf, const float* keyA, const float* keyB, float* scra
     processFiltered(buf, keyA, keyB, scratch, n);
 }
 
-void Gate::processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
-    if (fade_.bypassed()) return;
-    float* dry = scratch;
-    if (!fade_.fullyOn()) std::memcpy(dry, buf, sizeof(float) * static_cast<std::size_t>(n));
-    const float holdSamples = holdMs_ * 1e-3f * static_cast<float>(sampleRate_);
-    for (int done = 0; done < n; done += kControlBlock) {
-        const int m = std::min(kControlBlock, n - done);
-        const float level = detector_.measure(keyA + done, keyB != nullptr ? keyB + done : nullptr, m);
-        float target;
-        if (level >= threshold_) {
-            holdLeft_ = holdSamples;
-            target = 0.0f;
-        } else if (holdLeft_ > 0.0f) {
-            holdLeft_ -= static_cast<float>(m);
-            target = 0.0f;
-        } else if (mode_ == ExpanderMode) {
-            target = expanderGainDb(fastGainToDb(level), thresholdDb_, ratio_, range_);
-        } else {
-            target = -range_;
-        }
-        open_ = target == 0.0f;
-        wasOpen_ = wasOpen_ || open_;
-        // Linear in dB: the whole range in `attack` when opening, in `release` when closing.
-        const float perSample = static_cast<float>(m) / static_cast<float>(sampleRate_) * 1e3f * range_;
-        if (target > gainDb_) gainDb_ = std::min(target, gainDb_ + perSample / std::max(attackMs_, 0.001f));
-        else gainDb_ = std::max(target, gainDb_ - perSample / std::max(releaseMs_, 0.001f));
-        maxGrDb_ = std::max(maxGrDb_, -gainDb_);
-        gain_.apply(buf + done, m, gainDb_ <= -200.0f ? 0.0f : fastDbToGain(gainDb_));
+float Gate::controlStep(float level, int m) FOH_RT {
+    float target;
+    if (level >= threshold_) {
+        holdLeft_ = holdMs_ * 1e-3f * static_cast<float>(sampleRate_);
+        target = 0.0f;
+    } else if (holdLeft_ > 0.0f) {
+        holdLeft_ -= static_cast<float>(m);
+        target = 0.0f;
+    } else if (mode_ == ExpanderMode) {
+        target = expanderGainDb(fastGainToDb(level), thresholdDb_, ratio_, range_);
+    } else {
+        target = -range_;
     }
-    if (!fade_.fullyOn()) {
-        fade_.blend(dry, buf, n);
-        if (fade_.bypassed()) reset();
-    }
+    open_ = target == 0.0f;
+    wasOpen_ = wasOpen_ || open_;
+    // Linear in dB: the whole range in `attack` when opening, in `release` when closing.
+    const float perSample = static_cast<float>(m) / static_cast<float>(sampleRate_) * 1e3f * range_;
+    if (target > gainDb_) gainDb_ = std::min(target, gainDb_ + perSample / std::max(attackMs_, 0.001f));
+    else gainDb_ = std::max(target, gainDb_ - perSample / std::max(releaseMs_, 0.001f));
+    maxGrDb_ = std::max(maxGrDb_, -gainDb_);
+    return gainDb_ <= -200.0f ? 0.0f : fastDbToGain(gainDb_);
 }
 
+void Gate::applyGains(float* buf, const float*, const float* gains, int n, float* scratch) FOH_RT {
+    withFade(fade_, buf, scratch, n, [&] {
+        for (int done = 0, k = 0; done < n; done += kControlBlock, ++k)
+            gain_.apply(buf + done, std::min(kControlBlock, n - done), gains[k]);
+    }, [&] { reset(); });
+}
+
+void Gate::processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
+    if (fade_.bypassed()) return;
+    beginControl();
+    runControlPhases(*this, buf, keyA, keyB, nullptr, scratch, n);
+}
 
 void Gate::continueFrom(Gate& old) FOH_RT {
     detector_ = old.detector_;

@@ -40,6 +40,14 @@ public:
     void processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT;
     [[nodiscard]] bool active() const FOH_RT { return !fade_.bypassed(); }
     [[nodiscard]] bool keyFiltered() const FOH_RT { return keyFilterOn_; }
+
+    // processFiltered in phases, as the compressor's (see there).
+    void beginControl() FOH_RT {}
+    [[nodiscard]] float measure(const float* keyA, const float* keyB, int m) FOH_RT {
+        return detector_.measure(keyA, keyB, m);
+    }
+    [[nodiscard]] float controlStep(float level, int m) FOH_RT;
+    void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
     /// The key filter as a CascadeBank job on `buf` (a copy of the key).
     void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT;
 
