@@ -28,18 +28,20 @@ namespace {
 
 void printParams(const foh::ParamRegistry& registry) {
     // One row per parameter kind (channel 1 stands for every channel): the registry is the source of this table.
-    std::printf("| address | unit | range | default | 0..1 curve | group | what it does |\n");
-    std::printf("|---|---|---|---|---|---|---|\n");
+    std::printf("| address | unit | range | default | 0..1 curve | group | follows link | what it does |\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
     for (const foh::ParamInfo& p : registry.all()) {
         if (p.target.object == foh::ObjectKind::Channel && p.target.index != 0) continue;
         std::string address = p.address;
         if (p.target.object == foh::ObjectKind::Channel) address.replace(0, 5, "/ch/N");
         const foh::ParamSpec& s = *p.spec;
-        std::printf("| `%s` | %s | %g .. %g%s | %s | %s | %s | %s |\n", address.c_str(),
+        std::printf("| `%s` | %s | %g .. %g%s | %s | %s | %s | %s | %s |\n", address.c_str(),
                     std::string(foh::unitSymbol(s.unit)).c_str(), static_cast<double>(s.min),
                     static_cast<double>(s.max), s.minusInfAtBottom ? " (bottom = -inf)" : "",
                     foh::formatValue(s, s.def).c_str(), std::string(foh::curveName(s.curve)).c_str(),
-                    std::string(foh::groupName(s.group)).c_str(), std::string(s.help).c_str());
+                    std::string(foh::groupName(s.group)).c_str(),
+                    p.target.object == foh::ObjectKind::Channel ? (s.followsLink ? "yes" : "no") : "-",
+                    std::string(s.help).c_str());
     }
 }
 

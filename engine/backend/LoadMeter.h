@@ -25,15 +25,11 @@ public:
         const float alpha = static_cast<float>(std::min(1.0, periodSeconds / 0.5));
         smoothed += alpha * (load - smoothed);
         load_.store(smoothed, std::memory_order_relaxed);
-        float peak = peak_.load(std::memory_order_relaxed);
-        if (load > peak) peak_.store(load, std::memory_order_relaxed);
     }
     [[nodiscard]] float load() const { return load_.load(std::memory_order_relaxed); }
-    [[nodiscard]] float takePeak() { return peak_.exchange(0.0f, std::memory_order_relaxed); }
 
 private:
     std::atomic<float> load_{0.0f};
-    std::atomic<float> peak_{0.0f};
 };
 
 }  // namespace foh

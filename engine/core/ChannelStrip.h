@@ -2,8 +2,8 @@
 // One mono input channel, in signal order:
 //   trim x polarity -> high-pass -> gate/expander -> 4-band EQ -> compressor -> de-esser -> delay
 //   -> fader x mute -> post-fader meter -> constant-power pan -> main L/R
-// The graph drives it in two passes per block: front_rt() for every channel first (its output is the key any other
-// channel's gate or compressor may listen to), then the rest, stage by stage, so a linked pair can share detectors.
+// The graph drives it in two passes per block: trim and high-pass for every channel first (their output is the key
+// any other channel's gate or compressor may listen to), then the rest, stage by stage across channels.
 //
 // Every gain is a LinearRamp (trim and fader 20 ms, mute 10 ms); filters glide; stages switch with a 5 ms
 // crossfade and a stage that is out costs nothing and is bit-transparent.
@@ -68,10 +68,6 @@ public:
     [[nodiscard]] int compKeySource() const FOH_RT { return static_cast<int>(param(ChannelParam::CompKeySrc)); }
     [[nodiscard]] bool linked() const FOH_RT { return param(ChannelParam::Link) >= 0.5f; }
 
-    /// Exact responses for the GUI and tests.
-    [[nodiscard]] const dsp::HighPass& highPass() const { return hpf_; }
-    [[nodiscard]] const dsp::ParametricEq& eq() const { return eq_; }
-    [[nodiscard]] const dsp::Compressor& compressor() const { return comp_; }
     /// The strip's static frequency response: high-pass plus EQ (the dynamic stages at rest).
     [[nodiscard]] double responseDb(double freq) const { return hpf_.responseDb(freq) + eq_.responseDb(freq); }
 

@@ -65,11 +65,10 @@ Checked Engine::setLocked(CommandQueue& queue, ParamId id, float value) {
 }
 
 void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value) {
-    // A stereo-linked pair (channels 1-2, 3-4, ...) moves together: every control but pan follows the partner.
+    // A stereo-linked pair (channels 1-2, 3-4, ...) moves together: every control whose spec says so follows.
     const ParamTarget t = registry_->info(id).target;
     if (t.object != ObjectKind::Channel) return;
     const auto param = static_cast<ChannelParam>(t.param);
-    if (param == ChannelParam::Pan) return;
     const std::uint16_t partner = t.index % 2 == 0 ? static_cast<std::uint16_t>(t.index + 1)
                                                    : static_cast<std::uint16_t>(t.index - 1);
     const auto linkId = registry_->idOf({ObjectKind::Channel, t.index, static_cast<std::uint16_t>(ChannelParam::Link)});
@@ -81,8 +80,7 @@ void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value) {
         // Linking copies the odd channel's settings onto the even one, as desks do.
         const std::uint16_t first = std::min(t.index, partner);
         for (std::uint16_t p = 0; p < static_cast<std::uint16_t>(ChannelParam::Count); ++p) {
-            if (p == static_cast<std::uint16_t>(ChannelParam::Pan) || p == static_cast<std::uint16_t>(ChannelParam::Link))
-                continue;
+            if (!kChannelParams[p].followsLink) continue;
             const auto from = registry_->idOf({ObjectKind::Channel, first, p});
             const auto to = registry_->idOf({ObjectKind::Channel, static_cast<std::uint16_t>(first + 1), p});
             if (from && to && values_[*to].value != values_[*from].value)
@@ -90,17 +88,15 @@ void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value) {
         }
         return;
     }
-    if (values_[*linkId].value >= 0.5f) (void)setLocked(queue, *partnerId, value);
+    if (registry_->info(id).spec->followsLink && values_[*linkId].value >= 0.5f) (void)setLocked(queue, *partnerId, value);
 }
 
 Checked Engine::set(CommandQueue& queue, ParamId id, float value) {
-    std::string address;
-    {
-        std::lock_guard lock(control_);
-        if (id >= registry_->size()) return {false, 0.0f, "no such parameter id"};
-        address = registry_->info(id).address;
-    }
-    return set(queue, address, value);
+    std::lock_guard lock(control_);
+    if (id >= registry_->size()) return {false, 0.0f, "no such parameter id"};
+    Checked c = setLocked(queue, id, value);
+    if (c.ok) mirrorLinkedLocked(queue, id, c.value);
+    return c;
 }
 
 Checked Engine::setNormalized(CommandQueue& queue, std::string_view address, float position) {

@@ -24,7 +24,6 @@ struct BiquadCoeffs {
     [[nodiscard]] double responseDb(double freq, double sampleRate) const {
         return 20.0 * std::log10(std::abs(response(freq, sampleRate)));
     }
-    [[nodiscard]] bool isIdentity() const { return b0 == 1.0f && b1 == a1 && b2 == a2; }
 };
 
 struct BiquadState {

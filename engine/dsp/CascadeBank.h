@@ -16,6 +16,16 @@ struct CascadeJob {
     const BiquadCoeffs* coeffs[kMaxCascade]{};
     BiquadState* states[kMaxCascade]{};
     int sections = 0;
+
+    /// A job of one section (a key filter, a detector band).
+    [[nodiscard]] static CascadeJob single(float* buf, const BiquadCoeffs& c, BiquadState& s) {
+        CascadeJob job;
+        job.buf = buf;
+        job.coeffs[0] = &c;
+        job.states[0] = &s;
+        job.sections = 1;
+        return job;
+    }
 };
 
 inline constexpr int kLanes = 8;

@@ -53,19 +53,6 @@ float Compressor::makeupDb() const {
     return makeup_ + (autoMakeup_ ? -0.5f * staticGainDb(0.0f) : 0.0f);
 }
 
-float Compressor::takeGainReductionDb() FOH_RT {
-    const float gr = maxGrDb_;
-    maxGrDb_ = 0.0f;
-    return gr;
-}
-
-void Compressor::describeKeyFilter(CascadeJob& job, float* buf) FOH_RT {
-    job.buf = buf;
-    job.sections = 1;
-    job.coeffs[0] = &keyHpf_;
-    job.states[0] = &keyState_[0];
-}
-
 void Compressor::process(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
     if (fade_.bypassed()) return;
     // The key's own high-pass, so the kick does not pump the mix.
@@ -76,15 +63,12 @@ void Compressor::process(float* buf, const float* keyA, const float* keyB, float
 float Compressor::controlStep(float level, int) FOH_RT {
     const float target = -staticGainDb(toDb(level));
     grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
-    maxGrDb_ = std::max(maxGrDb_, grDb_);
+    meter_.note(grDb_);
     return fastDbToGain(makeupNow_ - grDb_);
 }
 
 void Compressor::applyGains(float* buf, const float*, const float* gains, int n, float* scratch) FOH_RT {
-    withFade(fade_, buf, scratch, n, [&] {
-        for (int done = 0, k = 0; done < n; done += kControlBlock, ++k)
-            gain_.apply(buf + done, std::min(kControlBlock, n - done), gains[k]);
-    }, [&] { reset(); });
+    withFade(fade_, buf, scratch, n, [&] { gain_.applyControlGains(buf, gains, n); }, [&] { reset(); });
 }
 
 void Compressor::processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {

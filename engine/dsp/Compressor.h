@@ -49,14 +49,14 @@ public:
     [[nodiscard]] float controlStep(float level, int m) FOH_RT;
     void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
     /// The key high-pass as a CascadeBank job on `buf` (a copy of the key).
-    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT;
+    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT { job = CascadeJob::single(buf, keyHpf_, keyState_[0]); }
 
     /// The gain change the static curve gives a steady input at `levelDb` (without makeup), for tests and the GUI.
     [[nodiscard]] float staticGainDb(float levelDb) const;
     /// The makeup in effect (manual plus automatic).
     [[nodiscard]] float makeupDb() const;
     /// Largest gain reduction (positive dB) since the last call.
-    [[nodiscard]] float takeGainReductionDb() FOH_RT;
+    [[nodiscard]] float takeGainReductionDb() FOH_RT { return meter_.take(); }
 
 private:
     double sampleRate_ = 48000.0;
@@ -68,7 +68,7 @@ private:
     float grDb_ = 0.0f;       ///< smoothed gain reduction, >= 0
     InterpolatedGain gain_;
     float makeupNow_ = 0.0f;
-    float maxGrDb_ = 0.0f;    ///< for the meter
+    ReductionMeter meter_;
     float keyHpfHz_ = 20.0f;  ///< 20 Hz = off
     BiquadCoeffs keyHpf_;
     BiquadState keyState_[2];

@@ -41,19 +41,6 @@ void DeEsser::setFrequency(float hz) FOH_RT {
     band_ = design(FilterShape::BandPass, hz, 0.0, kBandQ, sampleRate_);
 }
 
-float DeEsser::takeGainReductionDb() FOH_RT {
-    const float gr = maxGrDb_;
-    maxGrDb_ = 0.0f;
-    return gr;
-}
-
-void DeEsser::describeBand(CascadeJob& job, float* buf) FOH_RT {
-    job.buf = buf;
-    job.sections = 1;
-    job.coeffs[0] = &band_;
-    job.states[0] = &bandState_;
-}
-
 void DeEsser::process(float* buf, float* scratch, int n) FOH_RT {
     if (fade_.bypassed()) return;
     float* band = scratch + n;
@@ -65,7 +52,7 @@ void DeEsser::process(float* buf, float* scratch, int n) FOH_RT {
 float DeEsser::controlStep(float level, int) FOH_RT {
     const float target = std::clamp(fastGainToDb(level) - thresholdDb_, 0.0f, range_);
     grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
-    maxGrDb_ = std::max(maxGrDb_, grDb_);
+    meter_.note(grDb_);
     return fastDbToGain(-grDb_);
 }
 

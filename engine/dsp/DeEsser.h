@@ -48,8 +48,8 @@ public:
     [[nodiscard]] float controlStep(float level, int m) FOH_RT;
     void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
     /// The band-pass as a CascadeBank job on `buf` (a copy of the stage input).
-    void describeBand(CascadeJob& job, float* buf) FOH_RT;
-    [[nodiscard]] float takeGainReductionDb() FOH_RT;
+    void describeBand(CascadeJob& job, float* buf) FOH_RT { job = CascadeJob::single(buf, band_, bandState_); }
+    [[nodiscard]] float takeGainReductionDb() FOH_RT { return meter_.take(); }
 
 private:
     double sampleRate_ = 48000.0;
@@ -64,7 +64,7 @@ private:
     float grDb_ = 0.0f;
     float gain_ = 1.0f;  ///< the reduction as a gain, at the end of the last control block
     InterpolatedGain wide_;
-    float maxGrDb_ = 0.0f;
+    ReductionMeter meter_;
 };
 
 }  // namespace foh::dsp

@@ -32,8 +32,28 @@ public:
         gain_ = next;
     }
 
+    /// Applies one gain per control block of buf[0..n), each reached at the block's last sample.
+    void applyControlGains(float* buf, const float* gains, int n) FOH_RT {
+        for (int done = 0, k = 0; done < n; done += kControlBlock, ++k)
+            apply(buf + done, std::min(kControlBlock, n - done), gains[k]);
+    }
+
 private:
     float gain_ = 1.0f;
+};
+
+/// The largest gain reduction since the meter last read it (positive dB).
+class ReductionMeter {
+public:
+    void note(float db) FOH_RT { max_ = std::max(max_, db); }
+    [[nodiscard]] float take() FOH_RT {
+        const float db = max_;
+        max_ = 0.0f;
+        return db;
+    }
+
+private:
+    float max_ = 0.0f;
 };
 
 /// Runs `body` on buf with a stage's switching crossfade around it: a dry copy while fading, the blend after, and

@@ -40,23 +40,10 @@ void Gate::setKeyFrequency(float hz) FOH_RT {
     keyFilter_ = design(FilterShape::BandPass, hz, 0.0, 1.0, sampleRate_);
 }
 
-float Gate::takeGainReductionDb() FOH_RT {
-    const float gr = maxGrDb_;
-    maxGrDb_ = 0.0f;
-    return gr;
-}
-
 bool Gate::takeWasOpen() FOH_RT {
     const bool was = wasOpen_ || open_;
     wasOpen_ = false;
     return was;
-}
-
-void Gate::describeKeyFilter(CascadeJob& job, float* buf) FOH_RT {
-    job.buf = buf;
-    job.sections = 1;
-    job.coeffs[0] = &keyFilter_;
-    job.states[0] = &keyState_[0];
 }
 
 void Gate::process(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {
@@ -84,15 +71,12 @@ float Gate::controlStep(float level, int m) FOH_RT {
     const float perSample = static_cast<float>(m) / static_cast<float>(sampleRate_) * 1e3f * range_;
     if (target > gainDb_) gainDb_ = std::min(target, gainDb_ + perSample / std::max(attackMs_, 0.001f));
     else gainDb_ = std::max(target, gainDb_ - perSample / std::max(releaseMs_, 0.001f));
-    maxGrDb_ = std::max(maxGrDb_, -gainDb_);
+    meter_.note(-gainDb_);
     return gainDb_ <= -200.0f ? 0.0f : fastDbToGain(gainDb_);
 }
 
 void Gate::applyGains(float* buf, const float*, const float* gains, int n, float* scratch) FOH_RT {
-    withFade(fade_, buf, scratch, n, [&] {
-        for (int done = 0, k = 0; done < n; done += kControlBlock, ++k)
-            gain_.apply(buf + done, std::min(kControlBlock, n - done), gains[k]);
-    }, [&] { reset(); });
+    withFade(fade_, buf, scratch, n, [&] { gain_.applyControlGains(buf, gains, n); }, [&] { reset(); });
 }
 
 void Gate::processFiltered(float* buf, const float* keyA, const float* keyB, float* scratch, int n) FOH_RT {

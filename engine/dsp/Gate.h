@@ -49,11 +49,11 @@ public:
     [[nodiscard]] float controlStep(float level, int m) FOH_RT;
     void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
     /// The key filter as a CascadeBank job on `buf` (a copy of the key).
-    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT;
+    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT { job = CascadeJob::single(buf, keyFilter_, keyState_[0]); }
 
     [[nodiscard]] bool isOpen() const FOH_RT { return open_; }
     /// Largest attenuation (positive dB) since the last call, and whether it was open at any time since.
-    [[nodiscard]] float takeGainReductionDb() FOH_RT;
+    [[nodiscard]] float takeGainReductionDb() FOH_RT { return meter_.take(); }
     [[nodiscard]] bool takeWasOpen() FOH_RT;
 
 private:
@@ -70,7 +70,7 @@ private:
     InterpolatedGain gain_;
     float holdLeft_ = 0.0f;  ///< samples
     bool open_ = true;
-    float maxGrDb_ = 0.0f;
+    ReductionMeter meter_;
     bool wasOpen_ = false;
 };
 

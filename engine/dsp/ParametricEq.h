@@ -42,7 +42,6 @@ public:
     /// Exact response of one band / of the whole EQ at the current settings (0 dB for what is off).
     [[nodiscard]] double bandResponseDb(int band, double freq) const;
     [[nodiscard]] double responseDb(double freq) const;
-    [[nodiscard]] const BiquadCoeffs& bandCoeffs(int band) const { return bands_[static_cast<std::size_t>(band)].coeffs; }
 
 private:
     struct Band {

@@ -32,10 +32,6 @@ enum class ChannelParam : std::uint16_t {
     Pan, Fader, Mute, Solo, Link,
     Count
 };
-/// EQ band b (0-based), field f (0 on, 1 type, 2 freq, 3 gain, 4 q).
-[[nodiscard]] constexpr ChannelParam eqParam(int band, int field) {
-    return static_cast<ChannelParam>(static_cast<int>(ChannelParam::Eq1On) + band * 5 + field);
-}
 enum class MainParam : std::uint16_t { Fader, Mute, Count };
 
 inline constexpr float kFaderBottomDb = -90.0f;
@@ -73,7 +69,7 @@ inline constexpr std::array<ParamSpec, static_cast<std::size_t>(ChannelParam::Co
     using G = ParamGroup;
     using U = Unit;
     using C = Curve;
-    return std::array<ParamSpec, static_cast<std::size_t>(ChannelParam::Count)>{{
+    auto table = std::array<ParamSpec, static_cast<std::size_t>(ChannelParam::Count)>{{
     num("trim", U::Decibel, -24.0f, 24.0f, 0.0f, C::Linear, G::Input, "input gain before every stage"),
     toggle("polarity", false, G::Input, "invert the signal"),
     toggle("hpf/on", false, G::Eq, "high-pass filter in"),
@@ -136,6 +132,10 @@ inline constexpr std::array<ParamSpec, static_cast<std::size_t>(ChannelParam::Co
     toggle("solo", false, G::Routing, "solo flag (the solo bus arrives with the buses)"),
     toggle("link", false, G::Routing, "stereo-link with the pair partner (1-2, 3-4, ...): controls move together, dynamics share a detector"),
     }};
+    // A linked pair keeps its own pan (the image), and linking is set for both halves by the link logic itself.
+    table[static_cast<std::size_t>(ChannelParam::Pan)].followsLink = false;
+    table[static_cast<std::size_t>(ChannelParam::Link)].followsLink = false;
+    return table;
 }();
 
 inline constexpr std::array<ParamSpec, static_cast<std::size_t>(MainParam::Count)> kMainParams{{

@@ -35,6 +35,8 @@ struct ParamSpec {
     bool minusInfAtBottom = false;
     std::span<const std::string_view> choices = {};
     std::string_view help = {};
+    /// Whether a stereo-linked partner follows this parameter (everything but pan and the link itself).
+    bool followsLink = true;
 };
 
 [[nodiscard]] std::string_view unitSymbol(Unit unit);

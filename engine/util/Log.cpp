@@ -7,7 +7,7 @@
 namespace foh::log {
 namespace {
 std::mutex gMutex;
-Level gMinimum = Level::Info;
+constexpr Level gMinimum = Level::Info;
 const char* name(Level l) {
     switch (l) {
         case Level::Debug: return "debug";
@@ -18,11 +18,6 @@ const char* name(Level l) {
     return "";
 }
 }  // namespace
-
-void setMinimumLevel(Level level) {
-    std::lock_guard lock(gMutex);
-    gMinimum = level;
-}
 
 void write(Level level, const char* fmt, ...) {
     char message[1024];

@@ -8,7 +8,6 @@ namespace foh::log {
 
 enum class Level { Debug, Info, Warn, Error };
 
-void setMinimumLevel(Level level);
 /// printf-style; adds a timestamp and level, ends the line.
 [[gnu::format(printf, 2, 3)]] void write(Level level, const char* fmt, ...);
 

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "backend/OfflineRenderer.h"
+#include "dsp/CascadeBank.h"
 #include "core/Engine.h"
 #include "support/RtTrap.h"
 #include "support/Signals.h"
@@ -168,4 +169,41 @@ TEST_CASE("gate and compressor gain reduction come back with the meters", "[stri
     CHECK(m.chCompGrDb[1] == Approx(10.0f).margin(0.2));
     CHECK(m.chGateOpen[1]);  // a gate that is off counts as open
     CHECK(m.chCompGrDb[0] == 0.0f);
+}
+
+TEST_CASE("the strip's responseDb is what its high-pass and EQ do to a sine", "[strip][response]") {
+    // A strip on its own, driven through its stages as the graph drives them (steady filters run as lane jobs).
+    ChannelStrip strip;
+    strip.prepare(kRate, 1024);
+    strip.setParam_rt(ChannelParam::HpfOn, 1.0f, true);
+    strip.setParam_rt(ChannelParam::HpfFreq, 120.0f, true);
+    strip.setParam_rt(ChannelParam::HpfSlope, 1.0f, true);
+    strip.setParam_rt(ChannelParam::Eq2Gain, -8.0f, true);
+    strip.setParam_rt(ChannelParam::Eq2Freq, 700.0f, true);
+    strip.setParam_rt(ChannelParam::Eq4Gain, 5.0f, true);
+    for (double f : {40.0, 120.0, 700.0, 3000.0, 12000.0}) {
+        const std::size_t n = test::wholePeriods(f, kRate, 0.5) + 24000;
+        const auto in = test::sine(f, kRate, n, 0.25);
+        std::vector<float> out(n), scratch(3 * 1024), lanes(dsp::kLanes * 1024);
+        ChannelLevels levels;
+        for (std::size_t pos = 0; pos < n; pos += 1024) {
+            const int m = static_cast<int>(std::min<std::size_t>(1024, n - pos));
+            float* buf = out.data() + pos;
+            strip.trim_rt(in.data() + pos, buf, m, levels);
+            dsp::CascadeJob job;
+            if (strip.highPass_rt(buf, scratch.data(), m, job)) dsp::runCascades(&job, 1, m, lanes.data());
+            if (strip.eq_rt(buf, scratch.data(), m, job)) dsp::runCascades(&job, 1, m, lanes.data());
+        }
+        INFO(f << " Hz");
+        CHECK(test::toDb(test::toneAmplitude(out, f, kRate, 24000, n) / 0.25) == Approx(strip.responseDb(f)).margin(0.05));
+    }
+}
+
+TEST_CASE("setting by parameter id is the same as setting by address, linking included", "[strip][link]") {
+    Rig rig;
+    const auto registry = rig.engine.registry();
+    REQUIRE(rig.engine.set(*rig.queue, *registry->find("/ch/3/link"), 1.0f).ok);
+    REQUIRE(rig.engine.set(*rig.queue, *registry->find("/ch/3/comp/ratio"), 8.0f).ok);
+    CHECK(rig.engine.get("/ch/4/comp/ratio") == 8.0f);
+    CHECK_FALSE(rig.engine.set(*rig.queue, static_cast<ParamId>(registry->size()), 0.0f).ok);
 }
