@@ -12,12 +12,14 @@ start=$(date +%s)
 echo "== Release build (-Werror)"
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFOH_WERROR=ON
 cmake --build build/release -j "$jobs"
+sync  # let the build's writeback finish before real-time tests share the disk and CPUs with it
 echo "== Release: tests"
 ctest --test-dir build/release --output-on-failure -j "$jobs"
 
 echo "== ASan + UBSan build"
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOH_SANITIZE=ON -DFOH_WERROR=ON -DFOH_BUILD_BENCH=OFF
 cmake --build build/asan -j "$jobs"
+sync
 echo "== ASan + UBSan: tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \

@@ -349,6 +349,30 @@ LEVEL_TOL_DB=0.1
 
 # check_main_levels WAV SKIP_S: channel 1 of WAV is jack_simple_client:output1, channels 2 and 3 are fohd:main_L/R;
 # the source must be what simple_client.c makes and each main side the source plus the centre pan law.
+# source_clean WAV SKIP: true when channel 1 (the independent source, jack_simple_client recorded directly) reads its
+# known RMS. A source that reads low lost whole graph cycles: the audio server dropped them (PipeWire does so without
+# reporting an xrun when the machine stalls), which says nothing about fohd.
+source_clean() {
+    measure "$1" 1 "$2"
+    awk -v g="$RMS_DB" -v w="$SOURCE_RMS_DB" -v t="$LEVEL_TOL_DB" 'BEGIN { d = g - w; exit !(d <= t && -d <= t) }'
+}
+
+# record_clean WAV SECONDS SKIP PORTS...: records until the source is clean, at most 3 times; every retry is
+# reported, and a third glitched recording fails the test (a server that keeps dropping cycles is a real problem).
+record_clean() {
+    local wav=$1 seconds=$2 skip=$3 attempt
+    shift 3
+    for attempt in 1 2 3; do
+        record "$wav" "$seconds" "$@"
+        if source_clean "$wav" "$skip"; then
+            ((attempt == 1)) || note "recording $attempt was clean"
+            return 0
+        fi
+        note "NOTE: recording $attempt: the source itself reads $RMS_DB dBFS RMS (expected $SOURCE_RMS_DB): the server dropped cycles; recording again"
+    done
+    fail "the audio server dropped cycles in 3 recordings in a row (source at $RMS_DB dBFS RMS, expected $SOURCE_RMS_DB)"
+}
+
 check_main_levels() {
     local wav=$1 skip=$2 src_peak src_rms side ch want_peak want_rms
     measure "$wav" 1 "$skip"

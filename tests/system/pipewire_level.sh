@@ -33,7 +33,9 @@ pass "fohd connected fohd:in_1 <- jack_simple_client:output1 by itself (--connec
 wait_for_fohd_audio fohd 3
 
 wav=$FOH_WORK/levels.wav
-record "$wav" 2 jack_simple_client:output1 fohd:main_L fohd:main_R
+# PipeWire drops a whole graph cycle, silently, when the machine stalls (seen right after the ASan build): a
+# recording whose independent source lost cycles is made again (record_clean); fohd is judged on a clean one.
+record_clean "$wav" 2 0.3 jack_simple_client:output1 fohd:main_L fohd:main_R
 check_main_levels "$wav" 0.3
 
 alive "$pipewire_pid" || fail "pipewire died during the test"
