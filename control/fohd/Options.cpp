@@ -31,6 +31,9 @@ const char* usage() {
     return "usage: fohd [options]\n"
            "  --backend auto|jack|dummy  audio backend (auto: JACK when a server answers, else dummy)\n"
            "  --channels N               input channels, 1..512 (default 32)\n"
+           "  --buses N                  aux/monitor buses, 1..32 (default 16)\n"
+           "  --fx N                     FX slots, 1..8 (default 4)\n"
+           "  --direct-outs              register a JACK direct out per channel (direct_N)\n"
            "  --rate HZ                  dummy backend sample rate (default 48000)\n"
            "  --period FRAMES            dummy backend period (default 64)\n"
            "  --name NAME                JACK client name (default fohd)\n"
@@ -78,6 +81,20 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
                 error = "--channels must be a whole number from 1 to 512";
                 return std::nullopt;
             }
+        } else if (arg == "--buses") {
+            if (!value(v)) return std::nullopt;
+            if (!parseNumber(v, o.buses) || o.buses < 1 || o.buses > 32) {
+                error = "--buses must be a whole number from 1 to 32";
+                return std::nullopt;
+            }
+        } else if (arg == "--fx") {
+            if (!value(v)) return std::nullopt;
+            if (!parseNumber(v, o.fx) || o.fx < 1 || o.fx > 8) {
+                error = "--fx must be a whole number from 1 to 8";
+                return std::nullopt;
+            }
+        } else if (arg == "--direct-outs") {
+            o.directOuts = true;
         } else if (arg == "--rate") {
             if (!value(v)) return std::nullopt;
             if (!parseNumber(v, o.rate) || o.rate < 8000 || o.rate > 384000) {

@@ -13,6 +13,9 @@ enum class BackendChoice { Auto, Jack, Dummy };
 struct Options {
     BackendChoice backend = BackendChoice::Auto;
     int channels = 32;
+    int buses = 16;
+    int fx = 4;
+    bool directOuts = false;
     double rate = 48000.0;  ///< dummy backend; JACK uses the server's rate
     int period = 64;        ///< dummy backend; JACK uses the server's period
     std::string name = "fohd";

@@ -14,6 +14,8 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <regex>
+#include <string>
 
 #include "backend/DummyBackend.h"
 #include "backend/JackBackend.h"
@@ -27,20 +29,31 @@
 namespace {
 
 void printParams(const foh::ParamRegistry& registry) {
-    // One row per parameter kind (channel 1 stands for every channel): the registry is the source of this table.
+    // One row per kind of parameter, the registry being the source of this table: object 1 stands for every
+    // object of its kind (/ch/N, /bus/N, ...) and the first of a repeated parameter for all of them
+    // (send/B/... for every bus B, fxsend/F/..., dca/D, mgrp/G).
     std::printf("| address | unit | range | default | 0..1 curve | group | follows link | what it does |\n");
     std::printf("|---|---|---|---|---|---|---|---|\n");
+    const std::regex repeated("^(send|fxsend|dca|mgrp|bus)/([0-9]+)(/.*)?$");
+    const std::regex object("^/(ch|bus|fx|mtx|dca|mgrp)/1/");
     for (const foh::ParamInfo& p : registry.all()) {
-        if (p.target.object == foh::ObjectKind::Channel && p.target.index != 0) continue;
-        std::string address = p.address;
-        if (p.target.object == foh::ObjectKind::Channel) address.replace(0, 5, "/ch/N");
+        if (p.target.index != 0) continue;
         const foh::ParamSpec& s = *p.spec;
+        std::string key(s.key);
+        std::smatch m;
+        if (std::regex_match(key, m, repeated)) {
+            if (m[2] != "1") continue;
+            const std::string kind = m[1];
+            const char* letter = kind == "fxsend" ? "F" : kind == "dca" ? "D" : kind == "mgrp" ? "G" : "B";
+            key = kind + "/" + letter + std::string(m[3]);
+        }
+        std::string address = std::regex_replace(foh::ParamRegistry::objectAddress(p.target) + "/", object, "/$1/N/") + key;
+        const bool linkable = p.target.object == foh::ObjectKind::Channel || p.target.object == foh::ObjectKind::Bus;
         std::printf("| `%s` | %s | %g .. %g%s | %s | %s | %s | %s | %s |\n", address.c_str(),
                     std::string(foh::unitSymbol(s.unit)).c_str(), static_cast<double>(s.min),
                     static_cast<double>(s.max), s.minusInfAtBottom ? " (bottom = -inf)" : "",
                     foh::formatValue(s, s.def).c_str(), std::string(foh::curveName(s.curve)).c_str(),
-                    std::string(foh::groupName(s.group)).c_str(),
-                    p.target.object == foh::ObjectKind::Channel ? (s.followsLink ? "yes" : "no") : "-",
+                    std::string(foh::groupName(s.group)).c_str(), linkable ? (s.followsLink ? "yes" : "no") : "-",
                     std::string(s.help).c_str());
     }
 }
@@ -81,7 +94,7 @@ int main(int argc, char** argv) {
         std::fputs(fohd::usage(), stdout);
         return 0;
     }
-    Engine engine(GraphConfig{opt.channels, opt.rate, opt.period});
+    Engine engine(GraphConfig{opt.channels, opt.rate, opt.period, opt.buses, opt.fx});
     if (opt.listParams) {
         printParams(*engine.registry());
         return 0;
@@ -110,7 +123,7 @@ int main(int argc, char** argv) {
     const bool tryJack = opt.backend == fohd::BackendChoice::Jack ||
                          (opt.backend == fohd::BackendChoice::Auto && JackBackend::serverAvailable(opt.server));
     if (tryJack) {
-        backend = std::make_unique<JackBackend>(engine, foh::JackOptions{opt.name, opt.server, opt.connections});
+        backend = std::make_unique<JackBackend>(engine, foh::JackOptions{opt.name, opt.server, opt.connections, opt.directOuts});
         if (!backend->start(error)) {
             FOH_LOG_ERROR("JACK: %s", error.c_str());
             if (opt.backend == fohd::BackendChoice::Jack) return 1;

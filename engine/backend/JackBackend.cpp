@@ -20,11 +20,10 @@ JackBackend::JackBackend(Engine& engine, JackOptions options) : engine_(engine),
 
 JackBackend::~JackBackend() { stop(); }
 
-std::vector<std::string> JackBackend::portNames(int channels) {
+std::vector<std::string> JackBackend::portNames(const GraphConfig& config, bool directOuts) {
     std::vector<std::string> names;
-    for (int c = 1; c <= channels; ++c) names.push_back("in_" + std::to_string(c));
-    names.emplace_back("main_L");
-    names.emplace_back("main_R");
+    for (int c = 1; c <= config.channels; ++c) names.push_back("in_" + std::to_string(c));
+    for (std::string& o : outputPortNames(config.outputs(), directOuts)) names.push_back(std::move(o));
     return names;
 }
 
@@ -76,7 +75,7 @@ bool JackBackend::open(std::string& error) {
     jack_set_error_function(jackError);
 
     channels_ = engine_.config().channels;
-    const std::vector<std::string> names = portNames(channels_);
+    const std::vector<std::string> names = portNames(engine_.config(), options_.directOuts);
     inPorts_.clear();
     outPorts_.clear();
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -128,8 +127,10 @@ bool JackBackend::open(std::string& error) {
         std::lock_guard lock(mutex_);
         state_ = std::string("running on JACK as ") + jack_get_client_name(client_);
     }
-    FOH_LOG_INFO("JACK: client '%s' active, %d inputs + main_L/main_R, %.0f Hz, %d frames per period",
-                 jack_get_client_name(client_), channels_, rate, period);
+    FOH_LOG_INFO("JACK: client '%s' active, %d inputs, %zu outputs (main L/R/M, solo L/R, buses, matrices%s), "
+                 "%.0f Hz, %d frames per period",
+                 jack_get_client_name(client_), channels_, outPorts_.size(), options_.directOuts ? ", direct outs" : "",
+                 rate, period);
     restoreConnections();
     return true;
 }
@@ -346,9 +347,9 @@ int JackBackend::onSampleRate(jack_nframes_t rate, void* arg) {
 }
 
 void JackBackend::onLatency(jack_latency_callback_mode_t mode, void* arg) {
-    // The console adds no latency yet (no lookahead stage), so each direction's worst-case range passes through
-    // unchanged: capture latency flows inputs -> outputs, playback latency outputs -> inputs. Stages with lookahead
-    // will add the engine's latency here.
+    // Each direction's worst-case range passes through plus what the console adds on every path (lookahead;
+    // every path is time-aligned, so one figure serves all ports): capture latency flows inputs -> outputs,
+    // playback latency outputs -> inputs.
     auto* self = static_cast<JackBackend*>(arg);
     const bool capture = mode == JackCaptureLatency;
     const std::vector<jack_port_t*>& from = capture ? self->inPorts_ : self->outPorts_;
@@ -361,6 +362,9 @@ void JackBackend::onLatency(jack_latency_callback_mode_t mode, void* arg) {
         worst.max = std::max(worst.max, range.max);
     }
     if (worst.min == UINT32_MAX) worst.min = 0;
+    const auto added = static_cast<jack_nframes_t>(self->engine_.latencyFrames());
+    worst.min += added;
+    worst.max += added;
     for (jack_port_t* p : to) jack_port_set_latency_range(p, mode, &worst);
 }
 

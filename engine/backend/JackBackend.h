@@ -35,6 +35,8 @@ struct JackOptions {
     std::string serverName;  ///< empty: $JACK_DEFAULT_SERVER or the default server
     /// Connections to keep: our short port name ("in_1", "main_L") and the other side's full name.
     std::vector<std::pair<std::string, std::string>> connections;
+    /// Register direct_1 .. direct_N (one per channel, tap set per channel by /ch/N/direct/tap).
+    bool directOuts = false;
 };
 
 class JackBackend final : public Backend {
@@ -52,7 +54,8 @@ public:
     [[nodiscard]] static bool serverAvailable(const std::string& serverName);
 
     /// Short port names in registration order: in_1..in_N, main_L, main_R.
-    [[nodiscard]] static std::vector<std::string> portNames(int channels);
+    /// Inputs in_1 .. in_N, then the outputs in OutputLayout order (core/Outputs.h).
+    [[nodiscard]] static std::vector<std::string> portNames(const GraphConfig& config, bool directOuts);
 
 private:
     bool open(std::string& error);

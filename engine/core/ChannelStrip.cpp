@@ -8,18 +8,6 @@
 #include "dsp/PanLaw.h"
 
 namespace foh {
-namespace {
-using dsp::FilterShape;
-// EQ type index -> shape, per band: bands 1 and 4 have a fourth choice (low cut / high cut).
-FilterShape eqShape(int band, int type) {
-    switch (type) {
-        case 0: return FilterShape::LowShelf;
-        case 1: return FilterShape::Peak;
-        case 2: return FilterShape::HighShelf;
-        default: return band == 0 ? FilterShape::LowCut : FilterShape::HighCut;
-    }
-}
-}  // namespace
 
 void ChannelStrip::prepare(double sampleRate, int maxBlock) {
     sampleRate_ = sampleRate;
@@ -76,15 +64,17 @@ void ChannelStrip::setParam_rt(ChannelParam param, float value, bool snap) FOH_R
         case P::DeessFreq: deess_.setFrequency(value); break;
         case P::DeessThreshold: deess_.setThreshold(value); break;
         case P::DeessRange: deess_.setRange(value); break;
-        case P::DeessListen: deess_.setListen(on); break;
+        case P::DeessListen: break;  // the graph puts the detector band on the solo bus
         case P::DelayOn: delay_.setOn(on, snap); break;
         case P::DelayMs: delay_.setMilliseconds(value, snap); break;
         case P::Fader: updatePostTarget_rt(gainRampSamples_, snap); break;
         case P::Mute: updatePostTarget_rt(muteFadeSamples_, snap); break;
-        case P::Pan: updatePanTarget_rt(snap); break;
+        case P::Pan: updatePanTarget_rt(gainRampSamples_, snap); break;
+        case P::MainOn: updatePanTarget_rt(muteFadeSamples_, snap); break;
         case P::Solo:
         case P::Link:
-        case P::Count: break;
+        case P::DirectTap:
+        case P::Count: break;  // read by the graph; sends, DCA and mute-group membership too
         default:
             if (param >= P::Eq1On && param <= P::Eq4Q) applyEq_rt(param, value, snap);
             break;
@@ -92,15 +82,7 @@ void ChannelStrip::setParam_rt(ChannelParam param, float value, bool snap) FOH_R
 }
 
 void ChannelStrip::applyEq_rt(ChannelParam param, float value, bool snap) FOH_RT {
-    const int offset = static_cast<int>(param) - static_cast<int>(ChannelParam::Eq1On);
-    const int band = offset / 5;
-    switch (offset % 5) {
-        case 0: eq_.setBandOn(band, value >= 0.5f, snap); break;
-        case 1: eq_.setBandShape(band, eqShape(band, static_cast<int>(value))); break;
-        case 2: eq_.setBandFrequency(band, value, snap); break;
-        case 3: eq_.setBandGain(band, value, snap); break;
-        default: eq_.setBandQ(band, value, snap); break;
-    }
+    eq_.setBandParam(static_cast<int>(param) - static_cast<int>(ChannelParam::Eq1On), value, snap);
 }
 
 void ChannelStrip::continueFrom_rt(ChannelStrip& old) FOH_RT {
@@ -112,8 +94,10 @@ void ChannelStrip::continueFrom_rt(ChannelStrip& old) FOH_RT {
     };
     carry(trim_, old.trim_, gainRampSamples_);
     carry(post_, old.post_, gainRampSamples_);
-    carry(panL_, old.panL_, gainRampSamples_);
-    carry(panR_, old.panR_, gainRampSamples_);
+    carry(mute_, old.mute_, muteFadeSamples_);
+    carry(mainL_, old.mainL_, gainRampSamples_);
+    carry(mainR_, old.mainR_, gainRampSamples_);
+    sends_.continueFrom_rt(old.sends_, gainRampSamples_);
     if (sampleRate_ == old.sampleRate_) {
         hpf_.continueFrom(old.hpf_);
         gate_.continueFrom(old.gate_);
@@ -131,19 +115,32 @@ void ChannelStrip::updateTrimTarget_rt(bool snap) FOH_RT {
 }
 
 void ChannelStrip::updatePostTarget_rt(int rampSamples, bool snap) FOH_RT {
-    const float g = param(ChannelParam::Mute) >= 0.5f ? 0.0f : dsp::dbToGain(param(ChannelParam::Fader));
+    // A DCA offset adds to the fader in dB; -inf anywhere is silence.
+    const float g = muted() ? 0.0f : dsp::dbToGain(param(ChannelParam::Fader) + groupOffsetDb_);
     snap ? post_.snapTo(g) : post_.rampTo(g, rampSamples);
+    const float m = muted() ? 0.0f : 1.0f;
+    snap ? mute_.snapTo(m) : mute_.rampTo(m, muteFadeSamples_);
 }
 
-void ChannelStrip::updatePanTarget_rt(bool snap) FOH_RT {
+void ChannelStrip::updatePanTarget_rt(int rampSamples, bool snap) FOH_RT {
     const dsp::PanGains g = dsp::constantPowerPan(param(ChannelParam::Pan));
+    const float assign = param(ChannelParam::MainOn) >= 0.5f && !outOfMain_ ? 1.0f : 0.0f;
     if (snap) {
-        panL_.snapTo(g.left);
-        panR_.snapTo(g.right);
+        mainL_.snapTo(g.left * assign);
+        mainR_.snapTo(g.right * assign);
     } else {
-        panL_.rampTo(g.left, gainRampSamples_);
-        panR_.rampTo(g.right, gainRampSamples_);
+        mainL_.rampTo(g.left * assign, rampSamples);
+        mainR_.rampTo(g.right * assign, rampSamples);
     }
+}
+
+void ChannelStrip::setGroupState_rt(float offsetDb, bool muted, bool outOfMain, bool snap) FOH_RT {
+    const bool fader = offsetDb != groupOffsetDb_, mute = muted != groupMuted_, main = outOfMain != outOfMain_;
+    groupOffsetDb_ = offsetDb;
+    groupMuted_ = muted;
+    outOfMain_ = outOfMain;
+    if (fader || mute || snap) updatePostTarget_rt(mute && !fader ? muteFadeSamples_ : gainRampSamples_, snap);
+    if (main || snap) updatePanTarget_rt(muteFadeSamples_, snap);
 }
 
 void ChannelStrip::trim_rt(const float* in, float* out, int n, ChannelLevels& levels) FOH_RT {
@@ -169,36 +166,42 @@ bool ChannelStrip::eq_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job
     return false;
 }
 
-void ChannelStrip::back_rt(float* buf, float* scratch, float* mainL, float* mainR, int n,
-                           ChannelLevels& levels) FOH_RT {
+void ChannelStrip::delay_rt(float* buf, float* scratch, int n, ChannelLevels& levels) FOH_RT {
     delay_.process(buf, scratch, n);
     levels.gateGrDb = std::max(levels.gateGrDb, gate_.takeGainReductionDb());
     levels.gateOpen = levels.gateOpen || gate_.takeWasOpen();
     levels.compGrDb = std::max(levels.compGrDb, comp_.takeGainReductionDb());
     levels.deessGrDb = std::max(levels.deessGrDb, deess_.takeGainReductionDb());
+    sends_.settle_rt(gainRampSamples_);
+}
 
-    // A channel that is fully down and not moving contributes nothing: skip fader, meter and pan.
-    if (silentOut()) {
-        panL_.snapTo(panL_.target());
-        panR_.snapTo(panR_.target());
-        return;
-    }
+void ChannelStrip::fader_rt(float* buf, int n, ChannelLevels& levels) FOH_RT {
     post_.applyGain(buf, buf, n);
-
     levels.peak = std::max(levels.peak, dsp::peakAbs(buf, n));
     levels.sumSq += dsp::sumSquares(buf, n);
+}
 
-    if (!panL_.ramping() && !panR_.ramping()) {
-        const float gl = panL_.current();
-        const float gr = panR_.current();
+void ChannelStrip::pan_rt(const float* buf, float* mainL, float* mainR, float* soloL, float* soloR, int n) FOH_RT {
+    // AFL hears the channel where the pan puts it, whether or not it is assigned to main.
+    if (soloL != nullptr) {
+        const dsp::PanGains g = dsp::constantPowerPan(param(ChannelParam::Pan));
+        for (int i = 0; i < n; ++i) {
+            soloL[i] += buf[i] * g.left;
+            soloR[i] += buf[i] * g.right;
+        }
+    }
+    if (!mainL_.ramping() && !mainR_.ramping()) {
+        const float gl = mainL_.current();
+        const float gr = mainR_.current();
+        if (gl == 0.0f && gr == 0.0f) return;
         for (int i = 0; i < n; ++i) {
             mainL[i] += buf[i] * gl;
             mainR[i] += buf[i] * gr;
         }
     } else {
         for (int i = 0; i < n; ++i) {
-            mainL[i] += buf[i] * panL_.next();
-            mainR[i] += buf[i] * panR_.next();
+            mainL[i] += buf[i] * mainL_.next();
+            mainR[i] += buf[i] * mainR_.next();
         }
     }
 }

@@ -8,6 +8,7 @@
 // Every gain is a LinearRamp (trim and fader 20 ms, mute 10 ms); filters glide; stages switch with a 5 ms
 // crossfade and a stage that is out costs nothing and is bit-transparent.
 
+#include "core/ChannelSends.h"
 #include "dsp/Compressor.h"
 #include "dsp/DeEsser.h"
 #include "dsp/Delay.h"
@@ -59,11 +60,32 @@ public:
     [[nodiscard]] dsp::DeEsser& deess() { return deess_; }
     /// The EQ: as a lane job when steady and audible (returns true), else run here (returns false).
     bool eq_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job) FOH_RT;
-    /// Delay, fader/mute, meters, pan; adds into main L/R.
-    void back_rt(float* buf, float* scratch, float* mainL, float* mainR, int n, ChannelLevels& levels) FOH_RT;
+    /// The delay, and the dynamics' meters for this block. `buf` is then the pre-fader signal.
+    void delay_rt(float* buf, float* scratch, int n, ChannelLevels& levels) FOH_RT;
+    /// `in` x the mute gain (own mute, DCA and mute-group mutes) -> `out`: what pre-EQ and pre-fader taps send.
+    void muteOnly_rt(const float* in, float* out, int n) FOH_RT { mute_.applyGain(in, out, n); }
+    /// Fader x mute in place, then the post-fader meters.
+    void fader_rt(float* buf, int n, ChannelLevels& levels) FOH_RT;
+    /// Constant-power pan of the post-fader signal into main L/R (when assigned), and into the AFL solo sides.
+    void pan_rt(const float* buf, float* mainL, float* mainR, float* soloL, float* soloR, int n) FOH_RT;
 
-    /// Whether the rest of the strip can be skipped (fader down or muted, settled, nothing keyed from it needed).
+    /// Whether fader, post-fader meters, pan and post-fader sends can be skipped (post gain settled at 0).
     [[nodiscard]] bool silentOut() const FOH_RT { return !post_.ramping() && post_.current() == 0.0f; }
+    /// When the fader path is skipped: the pan gains land on their targets (nothing is audible through them).
+    void skipOut_rt() FOH_RT {
+        mainL_.snapTo(mainL_.target());
+        mainR_.snapTo(mainR_.target());
+    }
+    /// Whether the pre-fader taps are silent too (muted and settled).
+    [[nodiscard]] bool mutedSettled() const FOH_RT { return !mute_.ramping() && mute_.current() == 0.0f; }
+
+    /// What the graph works out from DCAs, mute groups and solo-in-place: a fader offset (dB, may be -inf) and a
+    /// mute that do not change the channel's own values, and whether solo-in-place holds it out of main.
+    void setGroupState_rt(float offsetDb, bool muted, bool outOfMain, bool snap) FOH_RT;
+    [[nodiscard]] ChannelSends& sends() FOH_RT { return sends_; }
+    [[nodiscard]] bool soloed() const FOH_RT { return param(ChannelParam::Solo) >= 0.5f; }
+    [[nodiscard]] bool deessListen() const FOH_RT { return param(ChannelParam::DeessListen) >= 0.5f && deess_.active(); }
+    [[nodiscard]] int gainRampSamples() const { return gainRampSamples_; }
     [[nodiscard]] int gateKeySource() const FOH_RT { return static_cast<int>(param(ChannelParam::GateKeySrc)); }
     [[nodiscard]] int compKeySource() const FOH_RT { return static_cast<int>(param(ChannelParam::CompKeySrc)); }
     [[nodiscard]] bool linked() const FOH_RT { return param(ChannelParam::Link) >= 0.5f; }
@@ -74,13 +96,19 @@ public:
 private:
     void updateTrimTarget_rt(bool snap) FOH_RT;
     void updatePostTarget_rt(int rampSamples, bool snap) FOH_RT;
-    void updatePanTarget_rt(bool snap) FOH_RT;
+    void updatePanTarget_rt(int rampSamples, bool snap) FOH_RT;
+    [[nodiscard]] bool muted() const FOH_RT { return param(ChannelParam::Mute) >= 0.5f || groupMuted_; }
     void applyEq_rt(ChannelParam param, float value, bool snap) FOH_RT;
 
     float values_[static_cast<std::size_t>(ChannelParam::Count)]{};
     dsp::LinearRamp trim_;  ///< trim gain with the polarity sign
-    dsp::LinearRamp post_;  ///< fader gain x mute
-    dsp::LinearRamp panL_, panR_;
+    dsp::LinearRamp post_;  ///< fader gain (+ DCA offset) x mute
+    dsp::LinearRamp mute_;  ///< 0/1: own mute, DCA mute, mute group (pre-fader taps follow it)
+    dsp::LinearRamp mainL_, mainR_;  ///< pan gains x main assignment
+    ChannelSends sends_;
+    float groupOffsetDb_ = 0.0f;
+    bool groupMuted_ = false;
+    bool outOfMain_ = false;
     dsp::HighPass hpf_;
     dsp::Gate gate_;
     dsp::ParametricEq eq_;

@@ -1,5 +1,6 @@
 #include "core/Engine.h"
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 
@@ -8,7 +9,7 @@
 namespace foh {
 
 Engine::Engine(const GraphConfig& config) : config_(config) {
-    registry_ = std::make_shared<const ParamRegistry>(config.channels);
+    registry_ = std::make_shared<const ParamRegistry>(config.layout());
     values_.reserve(registry_->size());
     for (const ParamInfo& p : registry_->all()) values_.push_back({p.spec->def, 0});
     std::lock_guard lock(control_);
@@ -48,8 +49,67 @@ Checked Engine::set(CommandQueue& queue, std::string_view address, float value) 
     std::lock_guard lock(control_);
     const auto id = registry_->find(address);
     if (!id) return {false, 0.0f, std::string(address) + ": no such parameter"};
-    Checked c = setLocked(queue, *id, value);
-    if (c.ok) mirrorLinkedLocked(queue, *id, c.value);
+    return setAndFollowLocked(queue, *id, value);
+}
+
+Checked Engine::setAndFollowLocked(CommandQueue& queue, ParamId id, float value) {
+    const ParamTarget t = registry_->info(id).target;
+    if (t.object == ObjectKind::Fx) {
+        if (t.param == static_cast<std::uint16_t>(FxParam::DlyTap)) return tapTempoLocked(queue, id, value);
+        const int fx = (static_cast<int>(t.param) - static_cast<int>(FxParam::FxSendFirst)) / 2;
+        if (t.param >= static_cast<std::uint16_t>(FxParam::FxSendFirst) &&
+            t.param == static_cast<std::uint16_t>(fxToFxParam(fx, 0)) && value >= 0.5f) {
+            if (std::string loop = fxLoopLocked(t.index, fx); !loop.empty())
+                return {false, 0.0f, registry_->info(id).address + ": refused, it would make a routing loop (" + loop + ")"};
+        }
+    }
+    Checked c = setLocked(queue, id, value);
+    if (c.ok) mirrorLinkedLocked(queue, id, c.value);
+    return c;
+}
+
+std::string Engine::fxLoopLocked(int from, int to) const {
+    // Routing fx `from` into fx `to` makes a loop when `to` already reaches `from` (or is `from`).
+    const int count = config_.fx;
+    auto feeds = [&](int a, int b) {
+        const auto id = registry_->idOf({ObjectKind::Fx, static_cast<std::uint16_t>(a), static_cast<std::uint16_t>(fxToFxParam(b, 0))});
+        return id && values_[*id].value >= 0.5f;
+    };
+    std::vector<int> path{from, to};
+    std::vector<bool> seen(static_cast<std::size_t>(count), false);
+    // Depth-first from `to` looking for `from`, keeping the path for the message.
+    auto search = [&](auto& self, int node) -> bool {
+        if (node == from) return true;
+        seen[static_cast<std::size_t>(node)] = true;
+        for (int next = 0; next < count; ++next) {
+            if (next == node || !feeds(node, next) || (seen[static_cast<std::size_t>(next)] && next != from)) continue;
+            path.push_back(next);
+            if (self(self, next)) return true;
+            path.pop_back();
+        }
+        return false;
+    };
+    if (!search(search, to)) return {};
+    std::string text;
+    for (std::size_t i = 0; i < path.size(); ++i) text += (i ? " -> fx " : "fx ") + std::to_string(path[i] + 1);
+    return text;
+}
+
+Checked Engine::tapTempoLocked(CommandQueue& queue, ParamId id, float value) {
+    // A tap button: two presses less than 3 s apart set the delay time to their interval (TouchOSC sends 1 on
+    // press and 0 on release; only presses count).
+    Checked c = setLocked(queue, id, value);
+    if (!c.ok || value < 0.5f) return c;
+    const ParamTarget t = registry_->info(id).target;
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    double& last = lastTap_[t.index];
+    const double interval = now - last;
+    last = now;
+    if (interval > 0.0 && interval < 3.0) {
+        const auto ms = registry_->idOf({ObjectKind::Fx, t.index, static_cast<std::uint16_t>(FxParam::DlyMs)});
+        const ParamSpec& s = *registry_->info(*ms).spec;
+        (void)setLocked(queue, *ms, std::clamp(static_cast<float>(interval * 1e3), s.min, s.max));
+    }
     return c;
 }
 
@@ -65,24 +125,28 @@ Checked Engine::setLocked(CommandQueue& queue, ParamId id, float value) {
 }
 
 void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value) {
-    // A stereo-linked pair (channels 1-2, 3-4, ...) moves together: every control whose spec says so follows.
+    // A stereo-linked pair (channels or buses 1-2, 3-4, ...) moves together: every control whose spec says so
+    // follows.
     const ParamTarget t = registry_->info(id).target;
-    if (t.object != ObjectKind::Channel) return;
-    const auto param = static_cast<ChannelParam>(t.param);
+    std::uint16_t linkParam;
+    if (t.object == ObjectKind::Channel) linkParam = static_cast<std::uint16_t>(ChannelParam::Link);
+    else if (t.object == ObjectKind::Bus) linkParam = static_cast<std::uint16_t>(BusParam::Link);
+    else return;
+    const std::span<const ParamSpec> table = paramTable(t.object);
     const std::uint16_t partner = t.index % 2 == 0 ? static_cast<std::uint16_t>(t.index + 1)
                                                    : static_cast<std::uint16_t>(t.index - 1);
-    const auto linkId = registry_->idOf({ObjectKind::Channel, t.index, static_cast<std::uint16_t>(ChannelParam::Link)});
-    const auto partnerId = registry_->idOf({ObjectKind::Channel, partner, t.param});
-    if (!linkId || !partnerId) return;  // the last channel of an odd count has no partner
-    if (param == ChannelParam::Link) {
+    const auto linkId = registry_->idOf({t.object, t.index, linkParam});
+    const auto partnerId = registry_->idOf({t.object, partner, t.param});
+    if (!linkId || !partnerId) return;  // the last of an odd count has no partner
+    if (t.param == linkParam) {
         (void)setLocked(queue, *partnerId, value);
         if (value < 0.5f) return;
         // Linking copies the odd channel's settings onto the even one, as desks do.
         const std::uint16_t first = std::min(t.index, partner);
-        for (std::uint16_t p = 0; p < static_cast<std::uint16_t>(ChannelParam::Count); ++p) {
-            if (!kChannelParams[p].followsLink) continue;
-            const auto from = registry_->idOf({ObjectKind::Channel, first, p});
-            const auto to = registry_->idOf({ObjectKind::Channel, static_cast<std::uint16_t>(first + 1), p});
+        for (std::uint16_t p = 0; p < static_cast<std::uint16_t>(table.size()); ++p) {
+            if (!table[p].followsLink) continue;
+            const auto from = registry_->idOf({t.object, first, p});
+            const auto to = registry_->idOf({t.object, static_cast<std::uint16_t>(first + 1), p});
             if (from && to && values_[*to].value != values_[*from].value)
                 (void)setLocked(queue, *to, values_[*from].value);
         }
@@ -94,9 +158,7 @@ void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value) {
 Checked Engine::set(CommandQueue& queue, ParamId id, float value) {
     std::lock_guard lock(control_);
     if (id >= registry_->size()) return {false, 0.0f, "no such parameter id"};
-    Checked c = setLocked(queue, id, value);
-    if (c.ok) mirrorLinkedLocked(queue, id, c.value);
-    return c;
+    return setAndFollowLocked(queue, id, value);
 }
 
 Checked Engine::setNormalized(CommandQueue& queue, std::string_view address, float position) {
@@ -120,7 +182,7 @@ std::optional<float> Engine::get(std::string_view address) const {
 }
 
 std::unique_ptr<Graph> Engine::buildGraphLocked(const GraphConfig& config) const {
-    return std::make_unique<Graph>(config, values_, playback_, playPos_.load(std::memory_order_relaxed));
+    return std::make_unique<Graph>(config, *registry_, values_, playback_, playPos_.load(std::memory_order_relaxed));
 }
 
 void Engine::reconfigure(const GraphConfig& config) {
@@ -128,9 +190,9 @@ void Engine::reconfigure(const GraphConfig& config) {
     if (!(config.sampleRate >= 8000.0 && config.sampleRate <= 384000.0))
         throw std::invalid_argument("sample rate out of range");
     std::lock_guard lock(control_);
-    if (config.channels != config_.channels) {
+    if (!(config.layout() == config_.layout())) {
         // New registry; values of parameters that exist in both layouts carry over by address.
-        auto next = std::make_shared<const ParamRegistry>(config.channels);  // throws for a bad count
+        auto next = std::make_shared<const ParamRegistry>(config.layout());  // throws for a bad count
         std::vector<ParamState> values;
         values.reserve(next->size());
         for (const ParamInfo& p : next->all()) {
@@ -187,9 +249,9 @@ void Engine::process_rt(const float* const* in, int numIn, float* const* out, in
 
     const int maxBlock = graph->config().maxBlock;
     const float* inChunk[ParamRegistry::kMaxChannels];
-    float* outChunk[8];
+    float* outChunk[kMaxOutputs];
     const int numInUsed = std::min(numIn, static_cast<int>(ParamRegistry::kMaxChannels));
-    const int numOutUsed = std::min(numOut, 8);
+    const int numOutUsed = std::min(numOut, kMaxOutputs);
     for (int done = 0; done < frames; done += maxBlock) {
         const int n = std::min(maxBlock, frames - done);
         for (int c = 0; c < numInUsed; ++c) inChunk[c] = in[c] != nullptr ? in[c] + done : nullptr;

@@ -65,6 +65,8 @@ public:
     /// How many graphs the audio thread has picked up (tests wait on it).
     [[nodiscard]] unsigned long graphSwaps() const { return slot_.swaps(); }
     [[nodiscard]] bool graphPending() const { return slot_.hasPending(); }
+    /// Frames of latency the console adds (lookahead); the JACK backend reports it.
+    [[nodiscard]] int latencyFrames() const { return 0; }
     /// Test access: the parameter state of the graph the audio thread is using. Only while it is not running.
     [[nodiscard]] const Graph* graphWhileStopped() const { return slot_.currentWhileStopped(); }
 
@@ -76,6 +78,10 @@ public:
 private:
     std::unique_ptr<Graph> buildGraphLocked(const GraphConfig& config) const;
     Checked setLocked(CommandQueue& queue, ParamId id, float value);
+    Checked setAndFollowLocked(CommandQueue& queue, ParamId id, float value);
+    /// The loop routing fx `from` into fx `to` would close ("fx 2 -> fx 3 -> fx 2"), or empty when there is none.
+    [[nodiscard]] std::string fxLoopLocked(int from, int to) const;
+    Checked tapTempoLocked(CommandQueue& queue, ParamId id, float value);
     void mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value);
 
     mutable std::mutex control_;  // guards everything below up to slot_; never taken by the audio thread
@@ -84,6 +90,7 @@ private:
     std::vector<ParamState> values_;  // one per registry parameter
     std::uint32_t seq_ = 0;
     std::shared_ptr<const LoopSource> playback_;
+    std::array<double, kMaxFx> lastTap_{};  ///< steady-clock seconds of each FX's last tap
 
     rt::SnapshotSlot<Graph> slot_;
     std::array<CommandQueue, kMaxProducers> queues_;

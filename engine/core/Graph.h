@@ -1,27 +1,41 @@
 #pragma once
-// Everything the audio thread works on for one console layout: the strips, the main bus, scratch buffers, meter
-// accumulators, the playback source. Built and freed on control threads (the constructor allocates), swapped in
-// whole through a SnapshotSlot; process_rt() never allocates.
+// Everything the audio thread works on for one console layout: the channel strips, aux buses, FX slots, matrices,
+// the main bus, DCA / mute-group / solo state, scratch buffers, meter accumulators, the playback source. Built and
+// freed on control threads (the constructor allocates), swapped in whole through a SnapshotSlot; process_rt()
+// never allocates.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <vector>
 
+#include "core/BusStrip.h"
 #include "core/ChannelStrip.h"
 #include "core/Command.h"
+#include "core/FxSlot.h"
 #include "core/LoopSource.h"
 #include "core/MainBus.h"
+#include "core/MatrixOut.h"
 #include "core/Meters.h"
+#include "core/Outputs.h"
 #include "dsp/ControlRate.h"
+#include "params/ConsoleLayout.h"
 #include "rt/Realtime.h"
 
 namespace foh {
+
+class ParamRegistry;
 
 struct GraphConfig {
     int channels = 32;
     double sampleRate = 48000.0;
     int maxBlock = 1024;  ///< longest block processed in one go; longer host blocks are split
+    int buses = kDefaultBuses;
+    int fx = kDefaultFx;
+
+    [[nodiscard]] ConsoleLayout layout() const { return {channels, buses, fx}; }
+    [[nodiscard]] OutputLayout outputs() const { return {buses, channels}; }
 };
 
 /// A parameter value with the sequence number of the change that set it.
@@ -32,9 +46,9 @@ struct ParamState {
 
 class Graph {
 public:
-    /// `params` holds one entry per registry parameter of a `config.channels` registry, in registry order.
-    Graph(const GraphConfig& config, std::span<const ParamState> params, std::shared_ptr<const LoopSource> playback,
-          std::uint64_t playbackPosition);
+    /// `values` holds one entry per parameter of `registry` (which must be for config's layout), in its order.
+    Graph(const GraphConfig& config, const ParamRegistry& registry, std::span<const ParamState> values,
+          std::shared_ptr<const LoopSource> playback, std::uint64_t playbackPosition);
 
     [[nodiscard]] const GraphConfig& config() const { return config_; }
 
@@ -43,24 +57,50 @@ public:
     /// Called on the audio thread when this graph replaces `old`: takes any newer values and the signal state.
     void continueFrom_rt(Graph& old) FOH_RT;
 
-    /// Renders `n` <= maxBlock frames. `in[c]` may be null (silence); `out` gets main L, R.
+    /// Renders `n` <= maxBlock frames. `in[c]` may be null (silence); `out` in OutputLayout order, `numOut` of them
+    /// (outputs beyond numOut are computed but not written).
     void process_rt(const float* const* in, int numIn, float* const* out, int numOut, int n,
                     MeterChannel& meters) FOH_RT;
 
     [[nodiscard]] std::uint64_t playbackPosition() const { return playPos_; }
-    /// The value the graph holds for a registry parameter (tests, and to check merges).
-    [[nodiscard]] ParamState param(std::size_t index) const;
+    /// The value the graph holds for a parameter (tests, and to check merges).
+    [[nodiscard]] ParamState param(ParamTarget target) const;
+    /// Frames of latency the console adds on every path (no stage looks ahead yet): reported to JACK.
+    [[nodiscard]] int latencyFrames() const { return 0; }
 
 private:
-    [[nodiscard]] std::size_t indexOf(ParamTarget t) const FOH_RT;
-    [[nodiscard]] float* pre(std::size_t c) FOH_RT { return pre_.data() + c * static_cast<std::size_t>(config_.maxBlock); }
+    struct Decoded {
+        ObjectKind kind;
+        std::size_t index, param;
+    };
+    [[nodiscard]] Decoded decode(std::size_t slot) const FOH_RT;
+    [[nodiscard]] float valueAt(std::size_t slot) const FOH_RT;
+    void setBySlot_rt(std::size_t slot, float value, bool snap) FOH_RT;
+    /// Works out what depends on several objects: DCA offsets and mutes, solo state, send gains into linked bus
+    /// pairs, FX return routing and FX order. Only what a change touched.
+    void refreshRouting_rt(bool snap) FOH_RT;
+    void refreshSends_rt(std::size_t c, bool snap) FOH_RT;
+    void refreshFxReturns_rt(bool snap) FOH_RT;
+    void orderFx_rt() FOH_RT;
+
+    void renderChunk_rt(int done, int n, float* const* out, int numOut) FOH_RT;
+    void runChannels_rt(int done, int n, float* const* out, int numOut) FOH_RT;
+    void runFx_rt(int n) FOH_RT;
+    void runBuses_rt(int n) FOH_RT;
+    void runOutputs_rt(int done, int n, float* const* out, int numOut) FOH_RT;
+
+    [[nodiscard]] float* block(std::vector<float>& v, std::size_t i) FOH_RT {
+        return v.data() + i * static_cast<std::size_t>(config_.maxBlock);
+    }
+    [[nodiscard]] float* pre(std::size_t c) FOH_RT { return block(pre_, c); }
+    [[nodiscard]] float* work(std::size_t c) FOH_RT { return block(work_, c); }
+    [[nodiscard]] float* keyBuf(std::size_t c) FOH_RT { return block(keys_, c); }
     /// The key a gate or compressor with key source `src` (0 = self) of channel `c` listens to, before dynamics.
     [[nodiscard]] const float* keyTap(std::size_t c, int src) FOH_RT;
-    [[nodiscard]] float* work(std::size_t c) FOH_RT { return work_.data() + c * static_cast<std::size_t>(config_.maxBlock); }
-    [[nodiscard]] float* keyBuf(std::size_t c) FOH_RT { return keys_.data() + c * static_cast<std::size_t>(config_.maxBlock); }
     /// Whether channel c is one half of a linked pair, and which channel is the other half.
     [[nodiscard]] bool linked(std::size_t c) const FOH_RT;
     [[nodiscard]] static std::size_t partnerOf(std::size_t c) { return c % 2 == 0 ? c + 1 : c - 1; }
+    [[nodiscard]] bool busPairFirst(int b) const FOH_RT;
     /// Runs one kind of dynamics unit on every channel where it is active, phase by phase across channels:
     /// detector levels, then the control steps of all channels side by side, then the gains.
     template <typename UnitOf>
@@ -68,12 +108,29 @@ private:
     void runGates_rt(int n) FOH_RT;
     void runCompressors_rt(int n) FOH_RT;
     void runDeEssers_rt(int n) FOH_RT;
-    void setByIndex_rt(std::size_t index, float value, bool snap) FOH_RT;
 
     GraphConfig config_;
+    DenseSlots slots_;
+    std::vector<std::uint32_t> seqs_;  ///< per dense slot
     std::vector<ChannelStrip> strips_;
+    std::vector<BusStrip> buses_;
+    std::vector<FxSlot> fx_;
+    std::vector<MatrixOut> matrices_;
     MainBus main_;
-    std::vector<std::uint32_t> seqs_;  ///< per registry parameter
+    std::array<std::array<float, static_cast<std::size_t>(DcaParam::Count)>, kDcas> dca_{};
+    std::array<float, kMuteGroups> mgrpMute_{};
+    std::array<float, static_cast<std::size_t>(SoloParam::Count)> solo_{};
+    dsp::LinearRamp soloLevel_;  ///< solo bus level
+    dsp::LinearRamp soloMix_;    ///< 0: the solo bus plays main (nothing soloed), 1: the soloed signals
+    bool soloActive_ = false;
+    std::array<int, kMaxFx> fxOrder_{};
+
+    bool groupsDirty_ = true;     ///< DCA, mute group or solo state changed
+    bool allSendsDirty_ = true;   ///< a bus link changed: every channel's send gains
+    bool fxReturnsDirty_ = true;
+    std::vector<std::uint8_t> sendsDirty_;  ///< per channel
+    std::vector<unsigned> liveTaps_;        ///< per channel, this block: ChannelSends::liveTaps
+
     std::vector<float> scratch_;  ///< ChannelStrip::kScratchBlocks blocks
     std::vector<float> pre_;      ///< per channel: the output of pass 1 (trim, polarity, HPF), the key taps
     std::vector<float> work_;     ///< per channel: the working copy pass 2 processes in place
@@ -85,11 +142,17 @@ private:
     std::vector<float> ctlLevels_;     ///< per active channel and control block: detector levels
     std::vector<float> ctlGains_;      ///< per active channel and control block: gains
     int controlBlocks_ = 1;            ///< control blocks in maxBlock
+    std::vector<float> tap_;           ///< one block: a tap's signal x mute
+    std::vector<float> busBuf_, busKey_;      ///< per bus: the sum, processed in place; a linked pair's keys
+    std::vector<float*> busPtr_;
+    std::vector<float> fxIn_, fxL_, fxR_;     ///< per FX: input sum, return L/R
+    std::vector<float*> fxInPtr_;
+    std::vector<float> mtxBuf_;               ///< per matrix
+    std::vector<float> mainL_, mainR_, monoSum_, mono_, soloL_, soloR_;
     std::vector<float> silence_;
     std::vector<ChannelLevels> levels_;
     std::vector<const float*> inputs_;
     std::vector<const float*> trackOf_;  ///< per channel: the playback track replacing its input, or null
-    std::vector<float> spareRight_;
     MeterAccum meters_{};
     std::uint32_t meterInterval_;
     std::shared_ptr<const LoopSource> playback_;

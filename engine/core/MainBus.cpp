@@ -11,14 +11,18 @@ namespace foh {
 void MainBus::prepare(double sampleRate) {
     gainRampSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kGainRampSeconds * sampleRate)));
     muteFadeSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kMuteFadeSeconds * sampleRate)));
-    for (std::size_t p = 0; p < kMainParams.size(); ++p) values_[p] = kMainParams[p].def;
-    updateGain_rt(0, true);
+    for (std::size_t p = 0; p < kMainParams.size(); ++p) setParam_rt(static_cast<MainParam>(p), kMainParams[p].def, true);
 }
 
 void MainBus::setParam_rt(MainParam param, float value, bool snap) FOH_RT {
     const auto p = static_cast<std::size_t>(param);
     if (p >= kMainParams.size()) return;
     values_[p] = value;
+    if (param == MainParam::MonoOn || param == MainParam::MonoLevel) {
+        const float g = this->param(MainParam::MonoOn) >= 0.5f ? dsp::dbToGain(this->param(MainParam::MonoLevel)) : 0.0f;
+        snap ? mono_.snapTo(g) : mono_.rampTo(g, param == MainParam::MonoOn ? muteFadeSamples_ : gainRampSamples_);
+        return;
+    }
     updateGain_rt(param == MainParam::Mute ? muteFadeSamples_ : gainRampSamples_, snap);
 }
 
@@ -26,6 +30,9 @@ void MainBus::continueFrom_rt(const MainBus& old) FOH_RT {
     const float target = gain_.target();
     gain_.snapTo(old.gain_.current());
     gain_.rampTo(target, gainRampSamples_);
+    const float monoTarget = mono_.target();
+    mono_.snapTo(old.mono_.current());
+    mono_.rampTo(monoTarget, gainRampSamples_);
 }
 
 void MainBus::updateGain_rt(int rampSamples, bool snap) FOH_RT {

@@ -17,11 +17,14 @@ public:
 
     /// Applies the main gain to the summed L/R in place and adds their peak/energy to the meters.
     void process_rt(float* left, float* right, int n, float peak[2], float sumSq[2]) FOH_RT;
+    /// The mono/centre output: `sum` ((L + R) / 2, post main fader) x mono on x mono level -> out.
+    void mono_rt(const float* sum, float* out, int n) FOH_RT { mono_.applyGain(sum, out, n); }
 
 private:
     void updateGain_rt(int rampSamples, bool snap) FOH_RT;
     float values_[static_cast<std::size_t>(MainParam::Count)]{};
     dsp::LinearRamp gain_;
+    dsp::LinearRamp mono_;
     int gainRampSamples_ = 960;
     int muteFadeSamples_ = 480;
 };

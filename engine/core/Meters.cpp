@@ -16,6 +16,9 @@ void MeterAccum::clear(std::uint32_t channelCount) FOH_RT {
     std::fill_n(chGateOpen.begin(), n, 0.0f);
     mainPeak = {};
     mainSumSq = {};
+    outPeak = {};
+    outSumSq = {};
+    busCompGr = {};
     channels = channelCount;
     frames = 0;
 }
@@ -39,6 +42,11 @@ void MeterAccum::merge(const MeterAccum& o) FOH_RT {
         mainPeak[i] = std::max(mainPeak[i], o.mainPeak[i]);
         mainSumSq[i] += o.mainSumSq[i];
     }
+    for (std::size_t i = 0; i < kOutSlots; ++i) {
+        outPeak[i] = std::max(outPeak[i], o.outPeak[i]);
+        outSumSq[i] += o.outSumSq[i];
+    }
+    for (std::size_t i = 0; i < busCompGr.size(); ++i) busCompGr[i] = std::max(busCompGr[i], o.busCompGr[i]);
     frames += o.frames;
 }
 
@@ -82,6 +90,26 @@ MeterReading MeterReader::read() {
         r.mainPeak[i] = acc_.mainPeak[i];
         r.mainRms[i] = std::sqrt(acc_.mainSumSq[i] / frames);
     }
+    const auto rms = [&](std::size_t slot) { return std::sqrt(acc_.outSumSq[slot] / frames); };
+    for (std::size_t b = 0; b < static_cast<std::size_t>(kMaxBuses); ++b) {
+        r.busPeak[b] = acc_.outPeak[MeterAccum::kBusSlot + b];
+        r.busRms[b] = rms(MeterAccum::kBusSlot + b);
+        r.busCompGrDb[b] = acc_.busCompGr[b];
+    }
+    for (std::size_t k = 0; k < 2 * static_cast<std::size_t>(kMaxFx); ++k) {
+        r.fxPeak[k] = acc_.outPeak[MeterAccum::kFxSlot + k];
+        r.fxRms[k] = rms(MeterAccum::kFxSlot + k);
+    }
+    for (std::size_t m = 0; m < static_cast<std::size_t>(kMatrices); ++m) {
+        r.mtxPeak[m] = acc_.outPeak[MeterAccum::kMtxSlot + m];
+        r.mtxRms[m] = rms(MeterAccum::kMtxSlot + m);
+    }
+    for (std::size_t i = 0; i < 2; ++i) {
+        r.soloPeak[i] = acc_.outPeak[MeterAccum::kSoloSlot + i];
+        r.soloRms[i] = rms(MeterAccum::kSoloSlot + i);
+    }
+    r.monoPeak = acc_.outPeak[MeterAccum::kMonoSlot];
+    r.monoRms = rms(MeterAccum::kMonoSlot);
     r.frames = acc_.frames;
     acc_.clear(acc_.channels);
     return r;

@@ -28,6 +28,12 @@ struct MeterAccum {
     std::array<float, ParamRegistry::kMaxChannels> chGateOpen{};  ///< 1 if open at any time
     std::array<float, 2> mainPeak{};
     std::array<float, 2> mainSumSq{};
+    /// Buses, FX returns (L, R), matrices, solo L/R and main mono, at the slots below.
+    static constexpr std::size_t kBusSlot = 0, kFxSlot = kBusSlot + kMaxBuses, kMtxSlot = kFxSlot + 2 * kMaxFx,
+                                 kSoloSlot = kMtxSlot + kMatrices, kMonoSlot = kSoloSlot + 2, kOutSlots = kMonoSlot + 1;
+    std::array<float, kOutSlots> outPeak{};
+    std::array<float, kOutSlots> outSumSq{};
+    std::array<float, kMaxBuses> busCompGr{};  ///< dB, largest
     std::uint32_t channels = 0;
     std::uint32_t frames = 0;
 
@@ -42,6 +48,12 @@ struct MeterReading {
     std::vector<bool> chGateOpen;
     float mainPeak[2] = {0, 0};
     float mainRms[2] = {0, 0};
+    std::array<float, kMaxBuses> busPeak{}, busRms{}, busCompGrDb{};
+    std::array<float, 2 * kMaxFx> fxPeak{}, fxRms{};  ///< FX k's return: [2k] left, [2k + 1] right
+    std::array<float, kMatrices> mtxPeak{}, mtxRms{};
+    float soloPeak[2] = {0, 0};
+    float soloRms[2] = {0, 0};
+    float monoPeak = 0, monoRms = 0;
     std::uint32_t frames = 0;
 };
 

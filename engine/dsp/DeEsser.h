@@ -5,7 +5,8 @@
 //    centre gain is exactly g, and an octave or more away the signal is untouched). One fixed filter serves the
 //    detector and the cut, so nothing is redesigned while it works.
 //  - wide-band: the whole signal is turned down by the reduction.
-//  - listen: the channel carries the band instead (to hear what it reacts to; on the solo bus once buses exist).
+//  - listen: the unit's output carries the band instead (used alone). In the console the strip leaves the unit's
+//    listen off and the graph puts the band on the solo bus, so the channel in the mix is untouched.
 
 #include "dsp/Biquad.h"
 #include "dsp/BypassFade.h"

@@ -31,6 +31,27 @@ void ParametricEq::glideTo(LinearRamp& r, float target, bool snap) FOH_RT {
 void ParametricEq::setBandOn(int band, bool on, bool snap) FOH_RT {
     bands_[static_cast<std::size_t>(band & 3)].fade.set(on, snap);
 }
+void ParametricEq::setBandParam(int offset, float value, bool snap) FOH_RT {
+    const int band = offset / 5;
+    if (band < 0 || band >= kBands) return;
+    switch (offset % 5) {
+        case 0: setBandOn(band, value >= 0.5f, snap); break;
+        case 1: {
+            const int type = static_cast<int>(value);
+            const FilterShape shape = type == 0   ? FilterShape::LowShelf
+                                      : type == 1 ? FilterShape::Peak
+                                      : type == 2 ? FilterShape::HighShelf
+                                      : band == 0 ? FilterShape::LowCut
+                                                  : FilterShape::HighCut;
+            setBandShape(band, shape);
+            break;
+        }
+        case 2: setBandFrequency(band, value, snap); break;
+        case 3: setBandGain(band, value, snap); break;
+        default: setBandQ(band, value, snap); break;
+    }
+}
+
 void ParametricEq::setBandShape(int band, FilterShape shape) FOH_RT {
     Band& b = bands_[static_cast<std::size_t>(band & 3)];
     b.shape = shape;

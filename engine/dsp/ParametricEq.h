@@ -29,6 +29,9 @@ public:
     void setBandFrequency(int band, float hz, bool snap) FOH_RT;
     void setBandGain(int band, float db, bool snap) FOH_RT;
     void setBandQ(int band, float q, bool snap) FOH_RT;
+    /// A band parameter as the registry lays them out: five per band (on, type, freq, gain, q), `offset` counted
+    /// from band 1's "on". Type is the index into the band's choices (bands 1 and 4 have a cut as fourth choice).
+    void setBandParam(int offset, float value, bool snap) FOH_RT;
 
     /// True when nothing moves: the stage fully in, every band fully in or out, none gliding. The EQ can then run
     /// in a CascadeBank lane.

@@ -13,7 +13,24 @@
 namespace foh {
 
 /// The kinds of addressable object, in address order.
-enum class ObjectKind : std::uint8_t { Channel, Main };
+enum class ObjectKind : std::uint8_t { Channel, Main, Bus, Fx, Matrix, Dca, MuteGroup, Solo };
+inline constexpr int kObjectKinds = 8;
+
+// How many of each object a console has. Buses and FX are set per layout (GraphConfig); the rest are fixed.
+inline constexpr int kMaxBuses = 32;       ///< aux/monitor buses (mono; adjacent pairs link into stereo)
+inline constexpr int kDefaultBuses = 16;
+inline constexpr int kMaxFx = 8;           ///< FX slots, each with its own send bus and stereo return
+inline constexpr int kDefaultFx = 4;
+inline constexpr int kMatrices = 8;
+inline constexpr int kDcas = 8;
+inline constexpr int kMuteGroups = 6;
+
+inline constexpr int kSendFields = 4;    ///< per channel and bus: on, level, tap, pan
+inline constexpr int kFxSendFields = 3;  ///< per channel and FX: on, level, tap
+enum class SendField : std::uint16_t { On, Level, Tap, Pan };
+/// Where a send (or a direct out) takes the channel's signal.
+enum class Tap : int { PreEq = 0, PreFader = 1, PostFader = 2 };
+enum class DirectTap : int { PostTrim = 0, PreFader = 1, PostFader = 2 };
 
 enum class ChannelParam : std::uint16_t {
     Trim, Polarity,
@@ -30,9 +47,70 @@ enum class ChannelParam : std::uint16_t {
     DeessOn, DeessMode, DeessFreq, DeessThreshold, DeessRange, DeessListen,
     DelayOn, DelayMs,
     Pan, Fader, Mute, Solo, Link,
+    MainOn, DirectTap,
+    SendFirst,                                        // send/<bus>/{on,level,tap,pan}, bus-major
+    FxSendFirst = SendFirst + kMaxBuses * kSendFields,  // fxsend/<fx>/{on,level,tap}
+    DcaFirst = FxSendFirst + kMaxFx * kFxSendFields,    // dca/<d>: member of DCA d
+    MgrpFirst = DcaFirst + kDcas,                       // mgrp/<g>: member of mute group g
+    Count = MgrpFirst + kMuteGroups
+};
+enum class MainParam : std::uint16_t { Fader, Mute, MonoOn, MonoLevel, Count };
+
+enum class BusParam : std::uint16_t {
+    EqOn,
+    Eq1On, Eq1Type, Eq1Freq, Eq1Gain, Eq1Q,
+    Eq2On, Eq2Type, Eq2Freq, Eq2Gain, Eq2Q,
+    Eq3On, Eq3Type, Eq3Freq, Eq3Gain, Eq3Q,
+    Eq4On, Eq4Type, Eq4Freq, Eq4Gain, Eq4Q,
+    CompOn, CompThreshold, CompRatio, CompKnee, CompAttack, CompRelease, CompMakeup, CompAutoMakeup, CompDetector,
+    DelayOn, DelayMs,
+    Pan, Fader, Mute, Solo, Link, MainOn,
     Count
 };
-enum class MainParam : std::uint16_t { Fader, Mute, Count };
+
+enum class FxParam : std::uint16_t {
+    Type,
+    RevPreDelay, RevDecay, RevDamping, RevSize, RevMix,
+    DlyMs, DlyTap, DlyFeedback, DlyLowCut, DlyHighCut, DlyPingPong, DlyMix,
+    Fader, Mute, Solo, MainOn,
+    SendFirst,                                  // send/<bus>/{on,level}: the return into aux buses (FX in wedges)
+    FxSendFirst = SendFirst + kMaxBuses * 2,    // fxsend/<fx>/{on,level}: the return into another FX (no loops)
+    Count = FxSendFirst + kMaxFx * 2
+};
+
+enum class MatrixParam : std::uint16_t {
+    BusFirst,                                   // bus/<b>/{on,level}
+    MainOn = BusFirst + kMaxBuses * 2, MainLevel,
+    DelayOn, DelayMs, Fader, Mute,
+    Count
+};
+
+enum class DcaParam : std::uint16_t { Fader, Mute, Count };
+enum class MuteGroupParam : std::uint16_t { Mute, Count };
+enum class SoloParam : std::uint16_t { Mode, Level, InPlace, Count };
+
+[[nodiscard]] constexpr ChannelParam sendParam(int bus, SendField f) {
+    return static_cast<ChannelParam>(static_cast<int>(ChannelParam::SendFirst) + bus * kSendFields + static_cast<int>(f));
+}
+[[nodiscard]] constexpr ChannelParam fxSendParam(int fx, SendField f) {
+    return static_cast<ChannelParam>(static_cast<int>(ChannelParam::FxSendFirst) + fx * kFxSendFields + static_cast<int>(f));
+}
+[[nodiscard]] constexpr ChannelParam dcaMemberParam(int dca) {
+    return static_cast<ChannelParam>(static_cast<int>(ChannelParam::DcaFirst) + dca);
+}
+[[nodiscard]] constexpr ChannelParam mgrpMemberParam(int group) {
+    return static_cast<ChannelParam>(static_cast<int>(ChannelParam::MgrpFirst) + group);
+}
+/// FX return sends: field 0 = on, 1 = level.
+[[nodiscard]] constexpr FxParam fxReturnSendParam(int bus, int field) {
+    return static_cast<FxParam>(static_cast<int>(FxParam::SendFirst) + bus * 2 + field);
+}
+[[nodiscard]] constexpr FxParam fxToFxParam(int fx, int field) {
+    return static_cast<FxParam>(static_cast<int>(FxParam::FxSendFirst) + fx * 2 + field);
+}
+[[nodiscard]] constexpr MatrixParam matrixBusParam(int bus, int field) {
+    return static_cast<MatrixParam>(static_cast<int>(MatrixParam::BusFirst) + bus * 2 + field);
+}
 
 inline constexpr float kFaderBottomDb = -90.0f;
 inline constexpr float kRatioInfinity = 100.0f;  ///< a compressor ratio at the top of its range is inf:1
@@ -44,6 +122,44 @@ inline constexpr std::string_view kEqTypesMid[] = {"lowshelf", "peak", "highshel
 inline constexpr std::string_view kEqTypesHigh[] = {"lowshelf", "peak", "highshelf", "highcut"};
 inline constexpr std::string_view kDetectors[] = {"peak", "rms"};
 inline constexpr std::string_view kDeessModes[] = {"split", "wide"};
+inline constexpr std::string_view kSendTaps[] = {"preeq", "prefader", "postfader"};
+inline constexpr std::string_view kDirectTaps[] = {"posttrim", "prefader", "postfader"};
+inline constexpr std::string_view kFxTypes[] = {"reverb", "delay"};
+inline constexpr std::string_view kSoloModes[] = {"pfl", "afl"};
+
+/// Keys made at compile time for the repeated parameters ("send/12/level"): string_views in the tables point here.
+struct KeyText {
+    char text[32]{};
+    std::size_t length = 0;
+    [[nodiscard]] constexpr std::string_view view() const { return {text, length}; }
+};
+[[nodiscard]] constexpr KeyText makeKey(std::string_view prefix, int index1, std::string_view suffix) {
+    KeyText k;
+    auto put = [&](char c) { k.text[k.length++] = c; };
+    for (char c : prefix) put(c);
+    char digits[4]{};
+    int d = 0;
+    for (int v = index1; v > 0 || d == 0; v /= 10) digits[d++] = static_cast<char>('0' + v % 10);
+    while (d > 0) put(digits[--d]);
+    for (char c : suffix) put(c);
+    return k;
+}
+/// `count` objects x the suffixes, object-major: prefix + (i+1) + suffix.
+template <int Count, std::size_t Fields>
+[[nodiscard]] constexpr std::array<KeyText, Count * Fields> makeKeys(std::string_view prefix,
+                                                                    const std::array<std::string_view, Fields>& suffixes) {
+    std::array<KeyText, Count * Fields> keys{};
+    for (int i = 0; i < Count; ++i)
+        for (std::size_t f = 0; f < Fields; ++f) keys[static_cast<std::size_t>(i) * Fields + f] = makeKey(prefix, i + 1, suffixes[f]);
+    return keys;
+}
+inline constexpr auto kSendKeys = makeKeys<kMaxBuses, 4>("send/", {"/on", "/level", "/tap", "/pan"});
+inline constexpr auto kFxSendKeys = makeKeys<kMaxFx, 3>("fxsend/", {"/on", "/level", "/tap"});
+inline constexpr auto kDcaKeys = makeKeys<kDcas, 1>("dca/", {""});
+inline constexpr auto kMgrpKeys = makeKeys<kMuteGroups, 1>("mgrp/", {""});
+inline constexpr auto kReturnSendKeys = makeKeys<kMaxBuses, 2>("send/", {"/on", "/level"});
+inline constexpr auto kFxToFxKeys = makeKeys<kMaxFx, 2>("fxsend/", {"/on", "/level"});
+inline constexpr auto kMatrixBusKeys = makeKeys<kMaxBuses, 2>("bus/", {"/on", "/level"});
 
 namespace detail {
 constexpr ParamSpec toggle(std::string_view key, bool def, ParamGroup g, std::string_view help) {
@@ -57,6 +173,9 @@ constexpr ParamSpec choice(std::string_view key, std::span<const std::string_vie
 constexpr ParamSpec num(std::string_view key, Unit u, float lo, float hi, float def, Curve c, ParamGroup g,
                         std::string_view help) {
     return {key, u, lo, hi, def, c, g, false, {}, help};
+}
+constexpr ParamSpec level(std::string_view key, float def, ParamGroup g, std::string_view help) {
+    return {key, Unit::Decibel, kFaderBottomDb, 10.0f, def, Curve::FaderLaw, g, true, {}, help};
 }
 constexpr ParamSpec keySource(std::string_view key, ParamGroup g) {
     return {key, Unit::Channel, 0.0f, 512.0f, 0.0f, Curve::Linear, g, false, {}, "key channel; 0 = this channel"};
@@ -131,20 +250,164 @@ inline constexpr std::array<ParamSpec, static_cast<std::size_t>(ChannelParam::Co
     toggle("mute", false, G::Mute, "10 ms fade out/in"),
     toggle("solo", false, G::Routing, "solo flag (the solo bus arrives with the buses)"),
     toggle("link", false, G::Routing, "stereo-link with the pair partner (1-2, 3-4, ...): controls move together, dynamics share a detector"),
+    toggle("main/on", true, G::Routing, "assigned to the main L/R bus"),
+    choice("direct/tap", kDirectTaps, 0, G::Routing, "where the direct out (and the recorder) takes the signal"),
     }};
+    for (int b = 0; b < kMaxBuses; ++b) {
+        const auto at = [&](SendField f) -> ParamSpec& { return table[static_cast<std::size_t>(sendParam(b, f))]; };
+        const auto key = [&](SendField f) { return kSendKeys[static_cast<std::size_t>(b * kSendFields) + static_cast<std::size_t>(f)].view(); };
+        at(SendField::On) = toggle(key(SendField::On), true, G::Sends, "send into this aux bus switched on");
+        at(SendField::Level) = level(key(SendField::Level), -std::numeric_limits<float>::infinity(), G::Sends, "send level; -inf at the bottom");
+        at(SendField::Tap) = choice(key(SendField::Tap), kSendTaps, 1, G::Sends, "pre-EQ (after gate), pre-fader, post-fader; every tap follows mute");
+        at(SendField::Pan) = num(key(SendField::Pan), U::Pan, -100.0f, 100.0f, 0.0f, C::Linear, G::Sends, "pan into a linked (stereo) bus pair, on the odd bus's send");
+        at(SendField::Pan).needsBus = at(SendField::On).needsBus = at(SendField::Level).needsBus = at(SendField::Tap).needsBus = static_cast<std::int8_t>(b);
+    }
+    for (int k = 0; k < kMaxFx; ++k) {
+        const auto at = [&](SendField f) -> ParamSpec& { return table[static_cast<std::size_t>(fxSendParam(k, f))]; };
+        const auto key = [&](SendField f) { return kFxSendKeys[static_cast<std::size_t>(k * kFxSendFields) + static_cast<std::size_t>(f)].view(); };
+        at(SendField::On) = toggle(key(SendField::On), true, G::Sends, "send into this FX switched on");
+        at(SendField::Level) = level(key(SendField::Level), -std::numeric_limits<float>::infinity(), G::Sends, "FX send level; -inf at the bottom");
+        at(SendField::Tap) = choice(key(SendField::Tap), kSendTaps, 2, G::Sends, "pre-EQ, pre-fader, post-fader");
+        at(SendField::On).needsFx = at(SendField::Level).needsFx = at(SendField::Tap).needsFx = static_cast<std::int8_t>(k);
+    }
+    for (int d = 0; d < kDcas; ++d)
+        table[static_cast<std::size_t>(dcaMemberParam(d))] = toggle(kDcaKeys[static_cast<std::size_t>(d)].view(), false, G::Routing, "member of this DCA");
+    for (int g = 0; g < kMuteGroups; ++g)
+        table[static_cast<std::size_t>(mgrpMemberParam(g))] = toggle(kMgrpKeys[static_cast<std::size_t>(g)].view(), false, G::Routing, "member of this mute group");
     // A linked pair keeps its own pan (the image), and linking is set for both halves by the link logic itself.
     table[static_cast<std::size_t>(ChannelParam::Pan)].followsLink = false;
     table[static_cast<std::size_t>(ChannelParam::Link)].followsLink = false;
+    // Sends into a linked bus pair are one stereo send (the odd bus's level and pan); each channel of a linked
+    // channel pair keeps its own send pan, like its own pan.
+    for (int b = 0; b < kMaxBuses; ++b) table[static_cast<std::size_t>(sendParam(b, SendField::Pan))].followsLink = false;
     return table;
 }();
 
 inline constexpr std::array<ParamSpec, static_cast<std::size_t>(MainParam::Count)> kMainParams{{
     {"fader", Unit::Decibel, kFaderBottomDb, 10.0f, 0.0f, Curve::FaderLaw, ParamGroup::FaderPan, true, {}, "main bus level"},
     {"mute",  Unit::Toggle,    0.0f,   1.0f,  0.0f, Curve::Toggle,   ParamGroup::Mute,     false, {}, "10 ms fade out/in"},
+    {"mono/on", Unit::Toggle, 0.0f, 1.0f, 0.0f, Curve::Toggle, ParamGroup::Routing, false, {}, "mono/centre output main_M = (L + R) / 2, post main fader"},
+    {"mono/level", Unit::Decibel, kFaderBottomDb, 10.0f, 0.0f, Curve::FaderLaw, ParamGroup::FaderPan, true, {}, "mono/centre output level"},
+}};
+
+/// Rows the bus table shares with the channel table (the same EQ, compressor and delay units).
+[[nodiscard]] constexpr ParamSpec channelRow(ChannelParam p) { return kChannelParams[static_cast<std::size_t>(p)]; }
+
+inline constexpr std::array<ParamSpec, static_cast<std::size_t>(BusParam::Count)> kBusParams = [] {
+    using namespace detail;
+    using G = ParamGroup;
+    std::array<ParamSpec, static_cast<std::size_t>(BusParam::Count)> t{};
+    const auto eqFirst = static_cast<int>(ChannelParam::EqOn);
+    for (int i = 0; i <= static_cast<int>(BusParam::Eq4Q); ++i) t[static_cast<std::size_t>(i)] = channelRow(static_cast<ChannelParam>(eqFirst + i));
+    const auto compFirst = static_cast<int>(ChannelParam::CompOn);
+    for (int i = 0; i <= static_cast<int>(BusParam::CompDetector) - static_cast<int>(BusParam::CompOn); ++i)
+        t[static_cast<std::size_t>(static_cast<int>(BusParam::CompOn) + i)] = channelRow(static_cast<ChannelParam>(compFirst + i));
+    t[static_cast<std::size_t>(BusParam::DelayOn)] = channelRow(ChannelParam::DelayOn);
+    t[static_cast<std::size_t>(BusParam::DelayMs)] = channelRow(ChannelParam::DelayMs);
+    t[static_cast<std::size_t>(BusParam::Pan)] = channelRow(ChannelParam::Pan);
+    t[static_cast<std::size_t>(BusParam::Pan)].help = "constant-power pan into main (a linked pair goes odd -> L, even -> R)";
+    t[static_cast<std::size_t>(BusParam::Fader)] = level("fader", 0.0f, G::FaderPan, "bus output level (port bus_N, matrices, main)");
+    t[static_cast<std::size_t>(BusParam::Mute)] = channelRow(ChannelParam::Mute);
+    t[static_cast<std::size_t>(BusParam::Solo)] = toggle("solo", false, G::Routing, "bus onto the solo bus (PFL: pre-fader, AFL: post-fader)");
+    t[static_cast<std::size_t>(BusParam::Link)] = toggle("link", false, G::Routing, "stereo-link with the pair partner (1-2, 3-4, ...): one stereo bus");
+    t[static_cast<std::size_t>(BusParam::MainOn)] = toggle("main/on", false, G::Routing, "bus into main L/R (a subgroup)");
+    t[static_cast<std::size_t>(BusParam::Pan)].followsLink = false;
+    t[static_cast<std::size_t>(BusParam::Link)].followsLink = false;
+    return t;
+}();
+
+inline constexpr std::array<ParamSpec, static_cast<std::size_t>(FxParam::Count)> kFxParams = [] {
+    using namespace detail;
+    using G = ParamGroup;
+    using U = Unit;
+    using C = Curve;
+    std::array<ParamSpec, static_cast<std::size_t>(FxParam::Count)> t{{
+    choice("type", kFxTypes, 0, G::Routing, "the processor in this slot"),
+    num("reverb/predelay", U::Millisecond, 0.0f, 200.0f, 20.0f, C::Linear, G::Eq, "reverb pre-delay"),
+    num("reverb/decay", U::Second, 0.2f, 10.0f, 1.8f, C::Logarithmic, G::Eq, "reverb RT60 (time to fall 60 dB)"),
+    num("reverb/damping", U::Percent, 0.0f, 100.0f, 30.0f, C::Linear, G::Eq, "high-frequency damping in the tail"),
+    num("reverb/size", U::Percent, 0.0f, 100.0f, 50.0f, C::Linear, G::Eq, "room size (delay lengths)"),
+    num("reverb/mix", U::Percent, 0.0f, 100.0f, 100.0f, C::Linear, G::Eq, "wet share of the return (100 on a desk)"),
+    num("delay/ms", U::Millisecond, 1.0f, 2000.0f, 375.0f, C::Logarithmic, G::Eq, "echo time"),
+    toggle("delay/tap", false, G::Eq, "tap tempo: two taps set delay/ms to their interval"),
+    num("delay/feedback", U::Percent, 0.0f, 95.0f, 35.0f, C::Linear, G::Eq, "echo feedback"),
+    num("delay/lowcut", U::Hertz, 20.0f, 2000.0f, 20.0f, C::Logarithmic, G::Eq, "low cut in the feedback loop; 20 Hz = off"),
+    num("delay/highcut", U::Hertz, 1000.0f, 20000.0f, 20000.0f, C::Logarithmic, G::Eq, "high cut in the feedback loop; 20 kHz = off"),
+    toggle("delay/pingpong", false, G::Eq, "echoes alternate left and right"),
+    num("delay/mix", U::Percent, 0.0f, 100.0f, 100.0f, C::Linear, G::Eq, "wet share of the return"),
+    level("fader", 0.0f, G::FaderPan, "FX return level into main"),
+    toggle("mute", false, G::Mute, "10 ms fade out/in"),
+    toggle("solo", false, G::Routing, "FX return onto the solo bus"),
+    toggle("main/on", true, G::Routing, "FX return into main L/R"),
+    }};
+    for (int b = 0; b < kMaxBuses; ++b) {
+        auto& on = t[static_cast<std::size_t>(fxReturnSendParam(b, 0))];
+        auto& lv = t[static_cast<std::size_t>(fxReturnSendParam(b, 1))];
+        on = toggle(kReturnSendKeys[static_cast<std::size_t>(b * 2)].view(), true, G::Sends, "return into this aux bus switched on");
+        lv = level(kReturnSendKeys[static_cast<std::size_t>(b * 2 + 1)].view(), -std::numeric_limits<float>::infinity(), G::Sends, "return into this aux bus (post return fader)");
+        on.needsBus = lv.needsBus = static_cast<std::int8_t>(b);
+    }
+    for (int k = 0; k < kMaxFx; ++k) {
+        auto& on = t[static_cast<std::size_t>(fxToFxParam(k, 0))];
+        auto& lv = t[static_cast<std::size_t>(fxToFxParam(k, 1))];
+        on = toggle(kFxToFxKeys[static_cast<std::size_t>(k * 2)].view(), false, G::Routing, "return into this FX's input (a loop is refused)");
+        lv = level(kFxToFxKeys[static_cast<std::size_t>(k * 2 + 1)].view(), 0.0f, G::Sends, "return into this FX (post return fader)");
+        on.needsFx = lv.needsFx = static_cast<std::int8_t>(k);
+    }
+    return t;
+}();
+
+inline constexpr std::array<ParamSpec, static_cast<std::size_t>(MatrixParam::Count)> kMatrixParams = [] {
+    using namespace detail;
+    using G = ParamGroup;
+    std::array<ParamSpec, static_cast<std::size_t>(MatrixParam::Count)> t{};
+    for (int b = 0; b < kMaxBuses; ++b) {
+        auto& on = t[static_cast<std::size_t>(matrixBusParam(b, 0))];
+        auto& lv = t[static_cast<std::size_t>(matrixBusParam(b, 1))];
+        on = toggle(kMatrixBusKeys[static_cast<std::size_t>(b * 2)].view(), true, G::Sends, "this bus into the matrix switched on");
+        lv = level(kMatrixBusKeys[static_cast<std::size_t>(b * 2 + 1)].view(), -std::numeric_limits<float>::infinity(), G::Sends, "this bus (post fader) into the matrix");
+        on.needsBus = lv.needsBus = static_cast<std::int8_t>(b);
+    }
+    t[static_cast<std::size_t>(MatrixParam::MainOn)] = toggle("main/on", true, G::Sends, "main into the matrix switched on");
+    t[static_cast<std::size_t>(MatrixParam::MainLevel)] = level("main/level", -std::numeric_limits<float>::infinity(), G::Sends, "main (L + R) / 2, post main fader, into the matrix");
+    t[static_cast<std::size_t>(MatrixParam::DelayOn)] = channelRow(ChannelParam::DelayOn);
+    t[static_cast<std::size_t>(MatrixParam::DelayMs)] = channelRow(ChannelParam::DelayMs);
+    t[static_cast<std::size_t>(MatrixParam::DelayMs)].help = "time-aligns a fill or delay tower";
+    t[static_cast<std::size_t>(MatrixParam::Fader)] = level("fader", 0.0f, G::FaderPan, "matrix output level (port mtx_N)");
+    t[static_cast<std::size_t>(MatrixParam::Mute)] = channelRow(ChannelParam::Mute);
+    return t;
+}();
+
+inline constexpr std::array<ParamSpec, static_cast<std::size_t>(DcaParam::Count)> kDcaParams{{
+    {"fader", Unit::Decibel, kFaderBottomDb, 10.0f, 0.0f, Curve::FaderLaw, ParamGroup::FaderPan, true, {}, "offsets every member's fader by this much (members' own values unchanged)"},
+    {"mute", Unit::Toggle, 0.0f, 1.0f, 0.0f, Curve::Toggle, ParamGroup::Mute, false, {}, "mutes every member (10 ms fade)"},
+}};
+inline constexpr std::array<ParamSpec, static_cast<std::size_t>(MuteGroupParam::Count)> kMuteGroupParams{{
+    {"mute", Unit::Toggle, 0.0f, 1.0f, 0.0f, Curve::Toggle, ParamGroup::Mute, false, {}, "mutes every member (10 ms fade)"},
+}};
+inline constexpr std::array<ParamSpec, static_cast<std::size_t>(SoloParam::Count)> kSoloParams{{
+    {"mode", Unit::Choice, 0.0f, 1.0f, 0.0f, Curve::Choice, ParamGroup::Routing, false, kSoloModes, "channel solo: pfl (pre-fader, mono) or afl (post-fader, post-pan)"},
+    {"level", Unit::Decibel, kFaderBottomDb, 10.0f, 0.0f, Curve::FaderLaw, ParamGroup::FaderPan, true, {}, "solo/monitor bus level (ports solo_L, solo_R)"},
+    {"inplace", Unit::Toggle, 0.0f, 1.0f, 0.0f, Curve::Toggle, ParamGroup::Routing, false, {}, "solo in place: while anything is soloed, unsoloed channels leave main (dangerous live; off by default)"},
 }};
 // clang-format on
 
 [[nodiscard]] constexpr const ParamSpec& spec(ChannelParam p) { return kChannelParams[static_cast<std::size_t>(p)]; }
 [[nodiscard]] constexpr const ParamSpec& spec(MainParam p) { return kMainParams[static_cast<std::size_t>(p)]; }
+
+/// The table of an object kind.
+[[nodiscard]] constexpr std::span<const ParamSpec> paramTable(ObjectKind kind) {
+    switch (kind) {
+        case ObjectKind::Channel: return kChannelParams;
+        case ObjectKind::Main: return kMainParams;
+        case ObjectKind::Bus: return kBusParams;
+        case ObjectKind::Fx: return kFxParams;
+        case ObjectKind::Matrix: return kMatrixParams;
+        case ObjectKind::Dca: return kDcaParams;
+        case ObjectKind::MuteGroup: return kMuteGroupParams;
+        case ObjectKind::Solo: return kSoloParams;
+    }
+    return {};
+}
 
 }  // namespace foh

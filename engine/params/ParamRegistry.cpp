@@ -8,8 +8,6 @@
 namespace foh {
 namespace {
 
-constexpr auto kChannelParamCount = static_cast<std::uint16_t>(ChannelParam::Count);
-constexpr auto kMainParamCount = static_cast<std::uint16_t>(MainParam::Count);
 
 std::string formatNumber(float v) {
     char buf[32];
@@ -45,29 +43,43 @@ std::string canonicalAddress(std::string_view address) {
 
 }  // namespace
 
-ParamRegistry::ParamRegistry(int channels) : channels_(channels) {
-    if (channels < 1 || channels > kMaxChannels)
-        throw std::invalid_argument("channel count " + std::to_string(channels) + " is outside 1.." +
-                                    std::to_string(kMaxChannels));
-    params_.reserve(static_cast<std::size_t>(channels) * kChannelParamCount + kMainParamCount);
-    for (int ch = 0; ch < channels; ++ch) {
-        for (std::uint16_t p = 0; p < kChannelParamCount; ++p) {
-            const ParamTarget t{ObjectKind::Channel, static_cast<std::uint16_t>(ch), p};
-            params_.push_back({objectAddress(t) + "/" + std::string(kChannelParams[p].key), t, &kChannelParams[p]});
+ParamRegistry::ParamRegistry(const ConsoleLayout& layout) : layout_(layout), slots_(layout) {
+    auto check = [](int n, int max, const char* what) {
+        if (n < 1 || n > max)
+            throw std::invalid_argument(std::string(what) + " count " + std::to_string(n) + " is outside 1.." +
+                                        std::to_string(max));
+    };
+    check(layout.channels, kMaxChannels, "channel");
+    check(layout.buses, kMaxBuses, "bus");
+    check(layout.fx, kMaxFx, "FX");
+    idBySlot_.assign(slots_.size(), kNoId);
+    for (int k = 0; k < kObjectKinds; ++k) {
+        const auto kind = static_cast<ObjectKind>(k);
+        const std::span<const ParamSpec> table = paramTable(kind);
+        for (int i = 0; i < layout.count(kind); ++i) {
+            for (std::size_t p = 0; p < table.size(); ++p) {
+                if (!layout.has(table[p])) continue;
+                const ParamTarget t{kind, static_cast<std::uint16_t>(i), static_cast<std::uint16_t>(p)};
+                idBySlot_[slots_.of(kind, static_cast<std::size_t>(i), p)] = static_cast<ParamId>(params_.size());
+                params_.push_back({objectAddress(t) + "/" + std::string(table[p].key), t, &table[p]});
+            }
         }
-    }
-    for (std::uint16_t p = 0; p < kMainParamCount; ++p) {
-        const ParamTarget t{ObjectKind::Main, 0, p};
-        params_.push_back({objectAddress(t) + "/" + std::string(kMainParams[p].key), t, &kMainParams[p]});
     }
     byAddress_.reserve(params_.size());
     for (ParamId id = 0; id < params_.size(); ++id) byAddress_.emplace(params_[id].address, id);
 }
 
 std::string ParamRegistry::objectAddress(ParamTarget target) {
+    const std::string n = std::to_string(target.index + 1);
     switch (target.object) {
-        case ObjectKind::Channel: return "/ch/" + std::to_string(target.index + 1);
+        case ObjectKind::Channel: return "/ch/" + n;
         case ObjectKind::Main: return "/main";
+        case ObjectKind::Bus: return "/bus/" + n;
+        case ObjectKind::Fx: return "/fx/" + n;
+        case ObjectKind::Matrix: return "/mtx/" + n;
+        case ObjectKind::Dca: return "/dca/" + n;
+        case ObjectKind::MuteGroup: return "/mgrp/" + n;
+        case ObjectKind::Solo: return "/solo";
     }
     return "/";
 }
@@ -79,22 +91,16 @@ std::optional<ParamId> ParamRegistry::find(std::string_view address) const {
 }
 
 std::optional<ParamId> ParamRegistry::idOf(ParamTarget t) const {
-    switch (t.object) {
-        case ObjectKind::Channel:
-            if (t.index >= channels_ || t.param >= kChannelParamCount) return std::nullopt;
-            return static_cast<ParamId>(t.index) * kChannelParamCount + t.param;
-        case ObjectKind::Main:
-            if (t.index != 0 || t.param >= kMainParamCount) return std::nullopt;
-            return static_cast<ParamId>(channels_) * kChannelParamCount + t.param;
-    }
-    return std::nullopt;
+    const std::size_t slot = slots_.of(t.object, t.index, t.param);
+    if (slot >= idBySlot_.size() || idBySlot_[slot] == kNoId) return std::nullopt;
+    return idBySlot_[slot];
 }
 
 Checked ParamRegistry::validate(ParamId id, float value) const {
     if (id >= params_.size()) return {false, 0.0f, "no such parameter"};
     Checked c = validateAgainst(*params_[id].spec, value);
-    if (c.ok && params_[id].spec->unit == Unit::Channel && value > static_cast<float>(channels_))
-        c = {false, 0.0f, "channel " + formatNumber(value) + " does not exist (1.." + std::to_string(channels_) + ", 0 = self)"};
+    if (c.ok && params_[id].spec->unit == Unit::Channel && value > static_cast<float>(layout_.channels))
+        c = {false, 0.0f, "channel " + formatNumber(value) + " does not exist (1.." + std::to_string(layout_.channels) + ", 0 = self)"};
     if (!c.ok) c.error = params_[id].address + ": " + c.error;
     return c;
 }
@@ -129,6 +135,9 @@ std::string formatValue(const ParamSpec& spec, float value) {
             return buf;
         case Unit::Q:
             std::snprintf(buf, sizeof buf, "Q %.2g", static_cast<double>(value));
+            return buf;
+        case Unit::Percent:
+            std::snprintf(buf, sizeof buf, "%.0f %%", static_cast<double>(value));
             return buf;
         case Unit::Pan:
             if (value == 0.0f) return "C";

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "params/ConsoleLayout.h"
 #include "params/ObjectParams.h"
 #include "params/ParamSpec.h"
 
@@ -42,10 +43,14 @@ class ParamRegistry {
 public:
     static constexpr int kMaxChannels = 512;
 
-    /// Throws std::invalid_argument when `channels` is outside 1..kMaxChannels.
-    explicit ParamRegistry(int channels);
+    /// Throws std::invalid_argument when a count is outside its range (channels 1..kMaxChannels, buses
+    /// 1..kMaxBuses, FX 1..kMaxFx).
+    explicit ParamRegistry(const ConsoleLayout& layout);
+    /// A console of `channels` channels with the default bus and FX counts.
+    explicit ParamRegistry(int channels) : ParamRegistry(ConsoleLayout{channels, kDefaultBuses, kDefaultFx}) {}
 
-    [[nodiscard]] int channels() const { return channels_; }
+    [[nodiscard]] int channels() const { return layout_.channels; }
+    [[nodiscard]] const ConsoleLayout& layout() const { return layout_; }
     [[nodiscard]] std::size_t size() const { return params_.size(); }
     [[nodiscard]] const ParamInfo& info(ParamId id) const { return params_.at(id); }
     [[nodiscard]] std::span<const ParamInfo> all() const { return params_; }
@@ -62,8 +67,11 @@ public:
     [[nodiscard]] static std::string objectAddress(ParamTarget target);
 
 private:
-    int channels_;
+    ConsoleLayout layout_;
+    DenseSlots slots_;
     std::vector<ParamInfo> params_;
+    std::vector<ParamId> idBySlot_;  ///< dense slot -> id (kNoId where the layout leaves a parameter out)
+    static constexpr ParamId kNoId = ~ParamId{0};
     std::unordered_map<std::string, ParamId> byAddress_;
 };
 

@@ -7,6 +7,8 @@ std::string_view unitSymbol(Unit unit) {
         case Unit::Decibel: return "dB";
         case Unit::Hertz: return "Hz";
         case Unit::Millisecond: return "ms";
+        case Unit::Second: return "s";
+        case Unit::Percent: return "%";
         case Unit::Ratio: return ":1";
         case Unit::Q: return "Q";
         case Unit::Pan: return "L100..R100";

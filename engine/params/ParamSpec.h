@@ -9,7 +9,7 @@
 
 namespace foh {
 
-enum class Unit : std::uint8_t { Decibel, Hertz, Millisecond, Ratio, Q, Pan, Toggle, Choice, Channel };
+enum class Unit : std::uint8_t { Decibel, Hertz, Millisecond, Second, Percent, Ratio, Q, Pan, Toggle, Choice, Channel };
 
 /// How a 0..1 control (TouchOSC's default range) maps onto the operator value.
 enum class Curve : std::uint8_t {
@@ -37,6 +37,10 @@ struct ParamSpec {
     std::string_view help = {};
     /// Whether a stereo-linked partner follows this parameter (everything but pan and the link itself).
     bool followsLink = true;
+    /// The parameter exists only when the layout has this bus / FX (0-based; -1 = always): sends to bus 20 do not
+    /// exist on a 16-bus console.
+    std::int8_t needsBus = -1;
+    std::int8_t needsFx = -1;
 };
 
 [[nodiscard]] std::string_view unitSymbol(Unit unit);

@@ -10,9 +10,15 @@
 
 using namespace foh;
 
-TEST_CASE("registry instantiates every parameter once per channel plus the main bus", "[params]") {
-    const ParamRegistry r(32);
-    REQUIRE(r.size() == 32 * kChannelParams.size() + kMainParams.size());
+TEST_CASE("registry instantiates every parameter once per object, sends only to buses and FX that exist", "[params]") {
+    const ParamRegistry r(ConsoleLayout{32, 16, 4});
+    // Per channel: the table minus the sends to buses 17..32 and FX 5..8 this layout does not have.
+    const std::size_t perChannel = kChannelParams.size() - 16 * kSendFields - 4 * kFxSendFields;
+    const std::size_t perFx = kFxParams.size() - 16 * 2 - 4 * 2;
+    const std::size_t perMatrix = kMatrixParams.size() - 16 * 2;
+    REQUIRE(r.size() == 32 * perChannel + kMainParams.size() + 16 * kBusParams.size() + 4 * perFx +
+                            kMatrices * perMatrix + kDcas * kDcaParams.size() + kMuteGroups * kMuteGroupParams.size() +
+                            kSoloParams.size());
     std::set<std::string> addresses;
     for (const ParamInfo& p : r.all()) addresses.insert(p.address);
     CHECK(addresses.size() == r.size());
@@ -23,8 +29,26 @@ TEST_CASE("registry instantiates every parameter once per channel plus the main 
     CHECK_FALSE(r.find("/ch/0/fader").has_value());
     CHECK_FALSE(r.find("/ch/1/nonsense").has_value());
     CHECK_FALSE(r.find("").has_value());
+    CHECK(r.find("/ch/1/send/16/level").has_value());
+    CHECK_FALSE(r.find("/ch/1/send/17/level").has_value());
+    CHECK(r.find("/ch/3/fxsend/4/tap").has_value());
+    CHECK_FALSE(r.find("/ch/3/fxsend/5/tap").has_value());
+    CHECK(r.find("/bus/16/eq/2/gain").has_value());
+    CHECK_FALSE(r.find("/bus/17/fader").has_value());
+    CHECK(r.find("/fx/4/reverb/decay").has_value());
+    CHECK(r.find("/mtx/8/bus/16/level").has_value());
+    CHECK(r.find("/dca/8/fader").has_value());
+    CHECK(r.find("/mgrp/6/mute").has_value());
+    CHECK(r.find("/solo/mode").has_value());
+    CHECK(r.find("/ch/1/dca/8").has_value());
+    CHECK_FALSE(r.find("/ch/1/dca/9").has_value());
     CHECK_THROWS_AS(ParamRegistry(0), std::invalid_argument);
     CHECK_THROWS_AS(ParamRegistry(513), std::invalid_argument);
+    CHECK_THROWS_AS(ParamRegistry(ConsoleLayout{8, 33, 4}), std::invalid_argument);
+    CHECK_THROWS_AS(ParamRegistry(ConsoleLayout{8, 16, 9}), std::invalid_argument);
+    const ParamRegistry big(ConsoleLayout{8, 32, 8});
+    CHECK(big.find("/ch/8/send/32/pan").has_value());
+    CHECK(big.find("/fx/8/fxsend/8/on").has_value());
 }
 
 TEST_CASE("zero-padded indexes address the same parameter, as X32 users type them", "[params]") {
