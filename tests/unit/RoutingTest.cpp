@@ -404,3 +404,47 @@ TEST_CASE("routing changes while audio runs never allocate or lock on the audio 
     CHECK(backend.cycles() > 100);
     CHECK(trap.violations().total() == 0);
 }
+
+TEST_CASE("buses, FX returns, matrices, main mono and the solo bus come back with the meters", "[routing][meters]") {
+    Desk desk(1, 4, 2);
+    desk.set("/ch/1/fader", 0.0f);
+    desk.set("/ch/1/pan", -100.0f);
+    desk.set("/ch/1/send/2/level", -6.0f);
+    desk.set("/ch/1/fxsend/1/level", 0.0f);
+    desk.set("/fx/1/type", 1.0f);
+    desk.set("/fx/1/delay/feedback", 0.0f);
+    desk.set("/fx/1/main/on", 0.0f);
+    desk.set("/mtx/3/bus/2/level", -6.0f);
+    desk.set("/main/mono/on", 1.0f);
+    desk.set("/bus/2/solo", 1.0f);  // AFL of bus 2 on both sides (PFL = AFL at a 0 dB bus fader)
+    const int reader = desk.engine.addMeterReader();
+    const auto x = test::constant(24000, 0.5f);
+    (void)desk.render({x}, x.size());
+    (void)desk.engine.readMeters(reader);  // past the 20 ms ramps
+    (void)desk.render({x}, x.size());
+    const MeterReading m = desk.engine.readMeters(reader);
+    CHECK(m.busPeak[1] == Approx(0.5 * db(-6.0)).margin(1e-5));
+    CHECK(m.busRms[1] == Approx(0.5 * db(-6.0)).margin(1e-3));
+    CHECK(m.busPeak[0] == 0.0f);
+    CHECK(m.fxPeak[0] == Approx(0.5).margin(1e-5));  // the echo of the input, both sides
+    CHECK(m.fxPeak[1] == Approx(0.5).margin(1e-5));
+    CHECK(m.mtxPeak[2] == Approx(0.5 * db(-12.0)).margin(1e-5));
+    CHECK(m.monoPeak == Approx(0.25).margin(1e-5));
+    CHECK(m.soloPeak[0] == Approx(0.5 * db(-6.0)).margin(1e-5));
+    CHECK(m.soloPeak[1] == Approx(0.5 * db(-6.0)).margin(1e-5));
+}
+
+TEST_CASE("solo never reaches the direct outs", "[routing][solo][direct]") {
+    Desk desk(2);
+    desk.set("/ch/1/fader", 0.0f);
+    desk.set("/ch/2/direct/tap", 2.0f);
+    const auto a = test::noise(9600, 0.25f, 1), b = test::noise(9600, 0.25f, 2);
+    const auto before = desk.render({a, b}, a.size());
+    desk.set("/ch/1/solo", 1.0f);
+    desk.set("/ch/2/solo", 1.0f);
+    desk.set("/solo/inplace", 1.0f);
+    const auto after = desk.render({a, b}, a.size());
+    for (int c = 1; c <= 2; ++c)
+        for (std::size_t i = 0; i < a.size(); ++i)
+            REQUIRE(after[static_cast<std::size_t>(desk.direct(c))][i] == before[static_cast<std::size_t>(desk.direct(c))][i]);
+}
