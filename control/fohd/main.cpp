@@ -14,7 +14,6 @@
 #include <cstring>
 #include <functional>
 #include <memory>
-#include <regex>
 #include <string>
 
 #include "backend/DummyBackend.h"
@@ -34,20 +33,25 @@ void printParams(const foh::ParamRegistry& registry) {
     // (send/B/... for every bus B, fxsend/F/..., dca/D, mgrp/G).
     std::printf("| address | unit | range | default | 0..1 curve | group | follows link | what it does |\n");
     std::printf("|---|---|---|---|---|---|---|---|\n");
-    const std::regex repeated("^(send|fxsend|dca|mgrp|bus)/([0-9]+)(/.*)?$");
-    const std::regex object("^/(ch|bus|fx|mtx|dca|mgrp)/1/");
+    const std::pair<std::string_view, const char*> repeated[] = {
+        {"send/", "B"}, {"fxsend/", "F"}, {"dca/", "D"}, {"mgrp/", "G"}, {"bus/", "B"}};
     for (const foh::ParamInfo& p : registry.all()) {
         if (p.target.index != 0) continue;
         const foh::ParamSpec& s = *p.spec;
         std::string key(s.key);
-        std::smatch m;
-        if (std::regex_match(key, m, repeated)) {
-            if (m[2] != "1") continue;
-            const std::string kind = m[1];
-            const char* letter = kind == "fxsend" ? "F" : kind == "dca" ? "D" : kind == "mgrp" ? "G" : "B";
-            key = kind + "/" + letter + std::string(m[3]);
+        bool later = false;
+        for (const auto& [prefix, letter] : repeated) {
+            if (key.rfind(prefix, 0) != 0) continue;
+            const std::size_t end = key.find('/', prefix.size());
+            const std::string index = key.substr(prefix.size(), end == std::string::npos ? end : end - prefix.size());
+            if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos) continue;
+            later = index != "1";
+            key = std::string(prefix) + letter + (end == std::string::npos ? "" : key.substr(end));
         }
-        std::string address = std::regex_replace(foh::ParamRegistry::objectAddress(p.target) + "/", object, "/$1/N/") + key;
+        if (later) continue;
+        std::string address = foh::ParamRegistry::objectAddress(p.target) + "/";
+        if (const std::size_t one = address.find("/1/"); one != std::string::npos) address.replace(one, 3, "/N/");
+        address += key;
         const bool linkable = p.target.object == foh::ObjectKind::Channel || p.target.object == foh::ObjectKind::Bus;
         std::printf("| `%s` | %s | %g .. %g%s | %s | %s | %s | %s | %s |\n", address.c_str(),
                     std::string(foh::unitSymbol(s.unit)).c_str(), static_cast<double>(s.min),

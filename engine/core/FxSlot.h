@@ -20,6 +20,11 @@ public:
     void setParam_rt(FxParam param, float value, bool snap) FOH_RT;
     [[nodiscard]] float param(FxParam p) const FOH_RT { return values_[static_cast<std::size_t>(p)]; }
     void continueFrom_rt(FxSlot& old) FOH_RT;
+    /// After a new graph's values are set: the units start on them at once instead of gliding from defaults.
+    void settle() FOH_RT {
+        reverb_.reset();
+        delay_.reset();
+    }
 
     /// in (mono, the FX bus) -> the return after the return fader, outL/outR (overwritten). `scratch` 2n.
     void process_rt(const float* in, float* outL, float* outR, float* scratch, int n) FOH_RT;

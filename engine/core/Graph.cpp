@@ -92,6 +92,7 @@ Graph::Graph(const GraphConfig& config, const ParamRegistry& registry, std::span
         setBySlot_rt(slot, values[id].value, true);
         seqs_[slot] = values[id].seq;
     }
+    for (FxSlot& f : fx_) f.settle();
     soloLevel_.snapTo(dsp::dbToGain(solo_[static_cast<std::size_t>(SoloParam::Level)]));
     refreshRouting_rt(true);
     soloMix_.snapTo(soloActive_ ? 1.0f : 0.0f);

@@ -150,6 +150,14 @@ std::shared_ptr<const LoopSource> makeDemoStems(double sampleRate) {
 std::vector<std::pair<std::string, float>> demoMix() {
     return {{"/ch/1/fader", -4.0f}, {"/ch/1/pan", 0.0f},   {"/ch/2/fader", -6.0f}, {"/ch/2/pan", 0.0f},
             {"/ch/3/fader", -12.0f}, {"/ch/3/pan", -35.0f}, {"/ch/4/fader", -5.0f}, {"/ch/4/pan", 10.0f},
+            // The kick ducks the bass; keys and voice in the hall reverb (FX 1), the voice's echo (FX 2) too.
+            {"/ch/2/comp/on", 1.0f}, {"/ch/2/comp/key/src", 1.0f}, {"/ch/2/comp/threshold", -30.0f},
+            {"/ch/2/comp/ratio", 4.0f},
+            {"/ch/3/fxsend/1/level", -14.0f}, {"/ch/4/fxsend/1/level", -10.0f}, {"/ch/4/fxsend/2/level", -18.0f},
+            {"/fx/1/reverb/decay", 2.2f}, {"/fx/2/type", 1.0f}, {"/fx/2/delay/ms", 375.0f},
+            {"/fx/2/delay/feedback", 30.0f}, {"/fx/2/delay/highcut", 5000.0f},
+            // A wedge mix on bus 1 for the singer: mostly voice, a little keys.
+            {"/ch/4/send/1/level", 0.0f}, {"/ch/3/send/1/level", -10.0f},
             {"/main/fader", -3.0f}};
 }
 
