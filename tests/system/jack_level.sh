@@ -19,8 +19,9 @@ note "jackd '$server' answers (pid $jackd_pid)"
 
 read -r -a extra <<<"${FOHD_EXTRA_ARGS:-}"
 spawn fohd_pid fohd "$FOHD" --backend jack --server "$server" --channels 8 --status-interval 0.5 \
-    --set /ch/1/fader=0 --connect in_1=jack_simple_client:output1 "${extra[@]}"
-fohd_ports=(fohd:in_{1..8} fohd:main_L fohd:main_R)
+    --set /ch/1/fader=0 --set /ch/1/send/1/level=-6 --set /main/mono/on=1 \
+    --connect in_1=jack_simple_client:output1 "${extra[@]}"
+fohd_ports=(fohd:in_{1..8} fohd:main_L fohd:main_R fohd:main_M fohd:solo_L fohd:solo_R fohd:bus_{1..16} fohd:mtx_{1..8})
 wait_for_ports 5 "${fohd_ports[@]}"
 alive "$fohd_pid" || fail "fohd exited at start-up"
 grep -q '48000 Hz, 64 frames per period' "$FOH_WORK/fohd.err" ||
@@ -38,6 +39,19 @@ xruns_before=$(fohd_xruns fohd)
 wav=$FOH_WORK/levels.wav
 record "$wav" 2 jack_simple_client:output1 fohd:main_L fohd:main_R
 check_main_levels "$wav" 0.3
+
+# The other outputs: a -6 dB pre-fader send on bus_1, main_M = (L + R) / 2 (= one side for a centred channel), and
+# the solo bus, which plays main while nothing is soloed.
+record "$FOH_WORK/outs.wav" 2 jack_simple_client:output1 fohd:bus_1 fohd:main_M fohd:solo_L
+measure "$FOH_WORK/outs.wav" 1 0.3
+src_peak=$PEAK_DB
+measure "$FOH_WORK/outs.wav" 2 0.3
+assert_db "fohd:bus_1 peak (pre-fader send at -6 dB)" "$PEAK_DB" "$(awk -v s="$src_peak" 'BEGIN { printf "%.3f", s - 6 }')" "$LEVEL_TOL_DB"
+for ch in 3 4; do
+    measure "$FOH_WORK/outs.wav" "$ch" 0.3
+    assert_db "fohd:$([[ $ch == 3 ]] && echo main_M || echo solo_L) peak" "$PEAK_DB" \
+        "$(awk -v s="$src_peak" -v p="$PAN_CENTRE_DB" 'BEGIN { printf "%.3f", s + p }')" "$LEVEL_TOL_DB"
+done
 
 # xruns: counted from fohd's status line. jackd -R on the dummy backend can log a spurious "client was not finished"
 # when clients join the graph (jack_rec did just now), so by default they are reported, not failed.
