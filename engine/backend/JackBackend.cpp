@@ -179,6 +179,13 @@ void JackBackend::poll() {
         engine_.reconfigure(cfg);
         FOH_LOG_INFO("JACK: now %.0f Hz, %d frames per period; graph rebuilt", cfg.sampleRate, cfg.maxBlock);
     }
+    // The console's own latency changes when a latent stage on main (limiter, saturation) switches, and with the
+    // rate: JACK asks every client again.
+    if (const int latency = engine_.latencyFrames(); latency != reportedLatency_) {
+        reportedLatency_ = latency;
+        jack_recompute_total_latencies(client_);
+        FOH_LOG_INFO("JACK: the console's latency is now %d frames; reported to the server", latency);
+    }
     processConnectionEvents(false);
     restoreConnections();
 }

@@ -75,6 +75,7 @@ private:
 
     Engine& engine_;
     JackOptions options_;
+    int reportedLatency_ = 0;  ///< control thread: the console latency last reported
     jack_client_t* client_ = nullptr;
     std::vector<jack_port_t*> inPorts_, outPorts_;
     std::vector<const float*> inBufs_;

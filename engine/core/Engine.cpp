@@ -259,6 +259,7 @@ void Engine::process_rt(const float* const* in, int numIn, float* const* out, in
         graph->process_rt(inChunk, numInUsed, outChunk, numOutUsed, n, meterChannel_);
     }
     playPos_.store(graph->playbackPosition(), std::memory_order_relaxed);
+    latency_.store(graph->latencyFrames(), std::memory_order_relaxed);
 }
 
 }  // namespace foh

@@ -65,8 +65,9 @@ public:
     /// How many graphs the audio thread has picked up (tests wait on it).
     [[nodiscard]] unsigned long graphSwaps() const { return slot_.swaps(); }
     [[nodiscard]] bool graphPending() const { return slot_.hasPending(); }
-    /// Frames of latency the console adds (lookahead); the JACK backend reports it.
-    [[nodiscard]] int latencyFrames() const { return 0; }
+    /// Frames of latency the console adds on every output now (the main chain's lookahead and oversampling while
+    /// they are in), as of the last block; the JACK backend reports it. Any thread.
+    [[nodiscard]] int latencyFrames() const { return latency_.load(std::memory_order_relaxed); }
     /// Test access: the parameter state of the graph the audio thread is using. Only while it is not running.
     [[nodiscard]] const Graph* graphWhileStopped() const { return slot_.currentWhileStopped(); }
 
@@ -95,7 +96,8 @@ private:
     rt::SnapshotSlot<Graph> slot_;
     std::array<CommandQueue, kMaxProducers> queues_;
     MeterChannel meterChannel_;
-    std::atomic<std::uint64_t> playPos_{0};  // written by the audio thread, read when building a graph
+    std::atomic<std::uint64_t> playPos_{0};
+    std::atomic<int> latency_{0};  // written by the audio thread after each block  // written by the audio thread, read when building a graph
 
     std::mutex meters_;  // control side only
     std::vector<MeterReader> readers_;

@@ -79,7 +79,14 @@ Graph::Graph(const GraphConfig& config, const ParamRegistry& registry, std::span
         for (const LoopTrack& t : playback_->tracks)
             if (t.channel >= 0 && t.channel < config.channels && t.audio.size() == playback_->length())
                 trackOf_[static_cast<std::size_t>(t.channel)] = t.audio.data();
-    main_.prepare(config.sampleRate);
+    main_.prepare(config.sampleRate, config.maxBlock);
+    // Every output leaves as late as main does (its chain looks ahead), so all of them stay sample-aligned.
+    const int most = main_.maxLatencySamples();
+    busAlign_.resize(buses_.size());
+    for (dsp::AlignDelay& d : busAlign_) d.prepare(config.sampleRate, most, config.maxBlock);
+    directAlign_.resize(strips_.size());
+    for (dsp::AlignDelay& d : directAlign_) d.prepare(config.sampleRate, most, config.maxBlock);
+    for (dsp::AlignDelay& d : soloAlign_) d.prepare(config.sampleRate, most, config.maxBlock);
     // Defaults for the objects whose values live here, then every registry value.
     for (auto& d : dca_)
         for (std::size_t p = 0; p < d.size(); ++p) d[p] = kDcaParams[p].def;
@@ -93,6 +100,10 @@ Graph::Graph(const GraphConfig& config, const ParamRegistry& registry, std::span
         seqs_[slot] = values[id].seq;
     }
     for (FxSlot& f : fx_) f.settle();
+    alignedTo_ = main_.latencySamples();
+    for (dsp::AlignDelay& d : busAlign_) d.setDelay(alignedTo_);
+    for (dsp::AlignDelay& d : directAlign_) d.setDelay(alignedTo_);
+    for (dsp::AlignDelay& d : soloAlign_) d.setDelay(alignedTo_);
     soloLevel_.snapTo(dsp::dbToGain(solo_[static_cast<std::size_t>(SoloParam::Level)]));
     refreshRouting_rt(true);
     soloMix_.snapTo(soloActive_ ? 1.0f : 0.0f);
@@ -210,6 +221,11 @@ void Graph::continueFrom_rt(Graph& old) FOH_RT {
     for (std::size_t k = 0; k < std::min(fx_.size(), old.fx_.size()); ++k) fx_[k].continueFrom_rt(old.fx_[k]);
     for (std::size_t m = 0; m < matrices_.size(); ++m) matrices_[m].continueFrom_rt(old.matrices_[m]);
     main_.continueFrom_rt(old.main_);
+    for (std::size_t b = 0; b < std::min(busAlign_.size(), old.busAlign_.size()); ++b) busAlign_[b].takeOver(old.busAlign_[b]);
+    for (std::size_t c = 0; c < std::min(directAlign_.size(), old.directAlign_.size()); ++c)
+        directAlign_[c].takeOver(old.directAlign_[c]);
+    for (int s = 0; s < 2; ++s) soloAlign_[s].takeOver(old.soloAlign_[s]);
+    alignedTo_ = -1;  // set again at the next block
     refreshRouting_rt(false);
     auto carry = [this](dsp::LinearRamp& mine, const dsp::LinearRamp& theirs) {
         const float target = mine.target();
@@ -448,7 +464,10 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
                            : inputs_[c] == silence_.data() ? silence_.data()
                                                            : inputs_[c] + done;
         strips_[c].trim_rt(src, pre(c), n, levels_[c]);
-        if (float* d = directOut(c, DirectTap::PostTrim)) std::memcpy(d, pre(c), bytes);
+        if (float* d = directOut(c, DirectTap::PostTrim)) {
+            std::memcpy(d, pre(c), bytes);
+            directAlign_[c].process(d, n);
+        }
         if (strips_[c].highPass_rt(pre(c), scratch_.data(), n, jobs_[static_cast<std::size_t>(jobs)])) ++jobs;
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
@@ -485,7 +504,10 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
             addInto(x, soloL_.data(), n);
             addInto(x, soloR_.data(), n);
         }
-        if (float* d = directOut(c, DirectTap::PreFader)) s.muteOnly_rt(x, d, n);
+        if (float* d = directOut(c, DirectTap::PreFader)) {
+            s.muteOnly_rt(x, d, n);
+            directAlign_[c].process(d, n);
+        }
         if (ChannelSends::has(liveTaps_[c], Tap::PreFader)) {
             s.muteOnly_rt(x, tap_.data(), n);
             s.sends().mix_rt(tap_.data(), Tap::PreFader, bus, config_.buses, fxIn, config_.fx, n);
@@ -493,7 +515,10 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
         float* d = directOut(c, DirectTap::PostFader);
         if (s.silentOut()) {
             s.skipOut_rt();
-            if (d != nullptr) std::memset(d, 0, bytes);
+            if (d != nullptr) {
+                std::memset(d, 0, bytes);
+                directAlign_[c].process(d, n);
+            }
             continue;
         }
         s.fader_rt(x, n, levels_[c]);
@@ -501,7 +526,10 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
             s.sends().mix_rt(x, Tap::PostFader, bus, config_.buses, fxIn, config_.fx, n);
         const bool afl = s.soloed() && !pfl;
         s.pan_rt(x, mainL_.data(), mainR_.data(), afl ? soloL_.data() : nullptr, afl ? soloR_.data() : nullptr, n);
-        if (d != nullptr) std::memcpy(d, x, bytes);
+        if (d != nullptr) {
+            std::memcpy(d, x, bytes);
+            directAlign_[c].process(d, n);
+        }
     }
 }
 
@@ -567,6 +595,7 @@ void Graph::runBuses_rt(int n) FOH_RT {
         if (s.soloed() && !pfl) solo(busPtr_[b]);
         s.toMain_rt(busPtr_[b], mainL_.data(), mainR_.data(), n);
         meterInto(busPtr_[b], n, meters_.outPeak[MeterAccum::kBusSlot + b], meters_.outSumSq[MeterAccum::kBusSlot + b]);
+        busAlign_[b].process(busPtr_[b], n);  // the port and the matrices get it as late as main
     }
 }
 
@@ -591,6 +620,9 @@ void Graph::runOutputs_rt(int done, int n, float* const* out, int numOut) FOH_RT
         emit(outs.matrixOut(static_cast<int>(m)), x);
     }
     // The solo bus: main while nothing is soloed, the soloed signals while anything is (crossfaded), x its level.
+    // The soloed signals are delayed like every output that does not go through the main chain.
+    soloAlign_[0].process(soloL_.data(), n);
+    soloAlign_[1].process(soloR_.data(), n);
     for (int i = 0; i < n; ++i) {
         const auto u = static_cast<std::size_t>(i);
         const float mix = soloMix_.next();
@@ -623,6 +655,13 @@ void Graph::process_rt(const float* const* in, int numIn, float* const* out, int
         inputs_[c] = p != nullptr ? p : silence_.data();
     }
     refreshRouting_rt(false);
+    if (const int latency = main_.latencySamples(); latency != alignedTo_) {
+        // A latent stage on main switched: every other output follows (crossfaded) so all stay aligned.
+        alignedTo_ = latency;
+        for (dsp::AlignDelay& d : busAlign_) d.setDelay(latency);
+        for (dsp::AlignDelay& d : directAlign_) d.setDelay(latency);
+        for (dsp::AlignDelay& d : soloAlign_) d.setDelay(latency);
+    }
 
     // The playback source replaces the inputs of its channels; a chunk never crosses the loop point.
     int done = 0;
@@ -652,7 +691,12 @@ void Graph::process_rt(const float* const* in, int numIn, float* const* out, int
         l = {};
     }
     meters_.frames += static_cast<std::uint32_t>(n);
-    if (meters_.frames >= meterInterval_) (void)meters.publish_rt(meters_);
+    if (meters_.frames >= meterInterval_) {
+        MasterMeters m;
+        main_.takeMeters_rt(m);
+        meters_.master.merge(m);
+        (void)meters.publish_rt(meters_);
+    }
 }
 
 }  // namespace foh

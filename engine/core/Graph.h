@@ -20,6 +20,7 @@
 #include "core/Meters.h"
 #include "core/Outputs.h"
 #include "dsp/ControlRate.h"
+#include "dsp/AlignDelay.h"
 #include "params/ConsoleLayout.h"
 #include "rt/Realtime.h"
 
@@ -65,8 +66,9 @@ public:
     [[nodiscard]] std::uint64_t playbackPosition() const { return playPos_; }
     /// The value the graph holds for a parameter (tests, and to check merges).
     [[nodiscard]] ParamState param(ParamTarget target) const;
-    /// Frames of latency the console adds on every path (no stage looks ahead yet): reported to JACK.
-    [[nodiscard]] int latencyFrames() const { return 0; }
+    /// Frames of latency the console adds on every path now (the main chain's lookahead and oversampling while
+    /// those stages are in; every other output is delayed to match): reported to JACK.
+    [[nodiscard]] int latencyFrames() const FOH_RT { return main_.latencySamples(); }
 
 private:
     struct Decoded {
@@ -149,6 +151,9 @@ private:
     std::vector<float*> fxInPtr_;
     std::vector<float> mtxBuf_;               ///< per matrix
     std::vector<float> mainL_, mainR_, monoSum_, mono_, soloL_, soloR_;
+    std::vector<dsp::AlignDelay> busAlign_, directAlign_;  ///< the other outputs, delayed by the main chain's latency
+    dsp::AlignDelay soloAlign_[2];
+    int alignedTo_ = 0;  ///< the latency the alignment delays were last set to
     std::vector<float> silence_;
     std::vector<ChannelLevels> levels_;
     std::vector<const float*> inputs_;

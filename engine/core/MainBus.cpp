@@ -8,7 +8,8 @@
 
 namespace foh {
 
-void MainBus::prepare(double sampleRate) {
+void MainBus::prepare(double sampleRate, int maxBlock) {
+    chain_.prepare(sampleRate, maxBlock);
     gainRampSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kGainRampSeconds * sampleRate)));
     muteFadeSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kMuteFadeSeconds * sampleRate)));
     for (std::size_t p = 0; p < kMainParams.size(); ++p) setParam_rt(static_cast<MainParam>(p), kMainParams[p].def, true);
@@ -18,6 +19,10 @@ void MainBus::setParam_rt(MainParam param, float value, bool snap) FOH_RT {
     const auto p = static_cast<std::size_t>(param);
     if (p >= kMainParams.size()) return;
     values_[p] = value;
+    if (param >= MainParam::EqOn) {
+        chain_.setParam_rt(param, value, snap);
+        return;
+    }
     if (param == MainParam::MonoOn || param == MainParam::MonoLevel) {
         const float g = this->param(MainParam::MonoOn) >= 0.5f ? dsp::dbToGain(this->param(MainParam::MonoLevel)) : 0.0f;
         snap ? mono_.snapTo(g) : mono_.rampTo(g, param == MainParam::MonoOn ? muteFadeSamples_ : gainRampSamples_);
@@ -26,7 +31,8 @@ void MainBus::setParam_rt(MainParam param, float value, bool snap) FOH_RT {
     updateGain_rt(param == MainParam::Mute ? muteFadeSamples_ : gainRampSamples_, snap);
 }
 
-void MainBus::continueFrom_rt(const MainBus& old) FOH_RT {
+void MainBus::continueFrom_rt(MainBus& old) FOH_RT {
+    chain_.continueFrom_rt(old.chain_);
     const float target = gain_.target();
     gain_.snapTo(old.gain_.current());
     gain_.rampTo(target, gainRampSamples_);
@@ -41,6 +47,7 @@ void MainBus::updateGain_rt(int rampSamples, bool snap) FOH_RT {
 }
 
 void MainBus::process_rt(float* left, float* right, int n, float peak[2], float sumSq[2]) FOH_RT {
+    chain_.runPre_rt(left, right, n);
     if (gain_.ramping()) {
         for (int i = 0; i < n; ++i) {
             const float g = gain_.next();
@@ -53,6 +60,7 @@ void MainBus::process_rt(float* left, float* right, int n, float peak[2], float 
             right[i] *= g;
         }
     }
+    chain_.runPost_rt(left, right, n);
     float* sides[2] = {left, right};
     for (int c = 0; c < 2; ++c) {
         float pk = peak[c];

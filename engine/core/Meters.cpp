@@ -19,6 +19,7 @@ void MeterAccum::clear(std::uint32_t channelCount) FOH_RT {
     outPeak = {};
     outSumSq = {};
     busCompGr = {};
+    master.clearReductions();
     channels = channelCount;
     frames = 0;
 }
@@ -47,6 +48,7 @@ void MeterAccum::merge(const MeterAccum& o) FOH_RT {
         outSumSq[i] += o.outSumSq[i];
     }
     for (std::size_t i = 0; i < busCompGr.size(); ++i) busCompGr[i] = std::max(busCompGr[i], o.busCompGr[i]);
+    master.merge(o.master);
     frames += o.frames;
 }
 
@@ -110,6 +112,7 @@ MeterReading MeterReader::read() {
     }
     r.monoPeak = acc_.outPeak[MeterAccum::kMonoSlot];
     r.monoRms = rms(MeterAccum::kMonoSlot);
+    r.master = acc_.master;
     r.frames = acc_.frames;
     acc_.clear(acc_.channels);
     return r;

@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/MasterMeters.h"
 #include "params/ParamRegistry.h"
 #include "rt/Realtime.h"
 
@@ -34,6 +35,7 @@ struct MeterAccum {
     std::array<float, kOutSlots> outPeak{};
     std::array<float, kOutSlots> outSumSq{};
     std::array<float, kMaxBuses> busCompGr{};  ///< dB, largest
+    MasterMeters master{};
     std::uint32_t channels = 0;
     std::uint32_t frames = 0;
 
@@ -54,6 +56,7 @@ struct MeterReading {
     float soloPeak[2] = {0, 0};
     float soloRms[2] = {0, 0};
     float monoPeak = 0, monoRms = 0;
+    MasterMeters master{};
     std::uint32_t frames = 0;
 };
 

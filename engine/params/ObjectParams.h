@@ -54,7 +54,30 @@ enum class ChannelParam : std::uint16_t {
     MgrpFirst = DcaFirst + kDcas,                       // mgrp/<g>: member of mute group g
     Count = MgrpFirst + kMuteGroups
 };
-enum class MainParam : std::uint16_t { Fader, Mute, MonoOn, MonoLevel, Count };
+inline constexpr int kMbBands = 4;       ///< the multiband compressor's most bands
+inline constexpr int kMbBandFields = 7;  ///< per band: threshold, ratio, attack, release, gain, solo, bypass
+
+/// The main bus: fader, mute, mono output, and the mastering chain in signal order (docs/PARAMETERS.md).
+enum class MainParam : std::uint16_t {
+    Fader, Mute, MonoOn, MonoLevel,
+    EqOn,
+    Eq1On, Eq1Type, Eq1Freq, Eq1Gain, Eq1Q,
+    Eq2On, Eq2Type, Eq2Freq, Eq2Gain, Eq2Q,
+    Eq3On, Eq3Type, Eq3Freq, Eq3Gain, Eq3Q,
+    Eq4On, Eq4Type, Eq4Freq, Eq4Gain, Eq4Q,
+    CompOn, CompThreshold, CompRatio, CompKnee, CompAttack, CompRelease, CompMakeup, CompMix, CompKeyHpf,
+    MbOn, MbBands, MbXover1, MbXover2, MbXover3,
+    MbFirst,  // mb/<band>/{threshold,ratio,attack,release,gain,solo,bypass}
+    ImageOn = MbFirst + kMbBands * kMbBandFields, ImageXover, ImageLowWidth, ImageHighWidth, ImageMonoBass,
+    SatOn, SatDrive, SatMix,
+    LimitOn, LimitCeiling, LimitRelease,
+    LoudTarget, LoudRun, LoudReset,
+    Count
+};
+enum class MbField : std::uint16_t { Threshold, Ratio, Attack, Release, Gain, Solo, Bypass };
+[[nodiscard]] constexpr MainParam mbParam(int band, MbField f) {
+    return static_cast<MainParam>(static_cast<int>(MainParam::MbFirst) + band * kMbBandFields + static_cast<int>(f));
+}
 
 enum class BusParam : std::uint16_t {
     EqOn,
@@ -160,6 +183,11 @@ inline constexpr auto kMgrpKeys = makeKeys<kMuteGroups, 1>("mgrp/", {""});
 inline constexpr auto kReturnSendKeys = makeKeys<kMaxBuses, 2>("send/", {"/on", "/level"});
 inline constexpr auto kFxToFxKeys = makeKeys<kMaxFx, 2>("fxsend/", {"/on", "/level"});
 inline constexpr auto kMatrixBusKeys = makeKeys<kMaxBuses, 2>("bus/", {"/on", "/level"});
+inline constexpr auto kMbKeys = makeKeys<kMbBands, kMbBandFields>(
+    "mb/", {"/threshold", "/ratio", "/attack", "/release", "/gain", "/solo", "/bypass"});
+inline constexpr std::string_view kMbBandCounts[] = {"3", "4"};
+/// Platform loudness targets, in the order of kLoudnessTargets (dsp/LoudnessTargets.h keeps the figures).
+inline constexpr std::string_view kLoudTargetNames[] = {"ebu", "atsc", "spotify", "youtube", "tidal", "amazon", "apple", "aes", "podcast"};
 
 namespace detail {
 constexpr ParamSpec toggle(std::string_view key, bool def, ParamGroup g, std::string_view help) {
@@ -283,15 +311,73 @@ inline constexpr std::array<ParamSpec, static_cast<std::size_t>(ChannelParam::Co
     return table;
 }();
 
-inline constexpr std::array<ParamSpec, static_cast<std::size_t>(MainParam::Count)> kMainParams{{
-    {"fader", Unit::Decibel, kFaderBottomDb, 10.0f, 0.0f, Curve::FaderLaw, ParamGroup::FaderPan, true, {}, "main bus level"},
-    {"mute",  Unit::Toggle,    0.0f,   1.0f,  0.0f, Curve::Toggle,   ParamGroup::Mute,     false, {}, "10 ms fade out/in"},
-    {"mono/on", Unit::Toggle, 0.0f, 1.0f, 0.0f, Curve::Toggle, ParamGroup::Routing, false, {}, "mono/centre output main_M = (L + R) / 2, post main fader"},
-    {"mono/level", Unit::Decibel, kFaderBottomDb, 10.0f, 0.0f, Curve::FaderLaw, ParamGroup::FaderPan, true, {}, "mono/centre output level"},
-}};
-
 /// Rows the bus table shares with the channel table (the same EQ, compressor and delay units).
 [[nodiscard]] constexpr ParamSpec channelRow(ChannelParam p) { return kChannelParams[static_cast<std::size_t>(p)]; }
+
+inline constexpr std::array<ParamSpec, static_cast<std::size_t>(MainParam::Count)> kMainParams = [] {
+    using namespace detail;
+    using G = ParamGroup;
+    using U = Unit;
+    using C = Curve;
+    using P = MainParam;
+    std::array<ParamSpec, static_cast<std::size_t>(P::Count)> t{};
+    auto at = [&](P p) -> ParamSpec& { return t[static_cast<std::size_t>(p)]; };
+    at(P::Fader) = level("fader", 0.0f, G::FaderPan, "main bus level (before the limiter, so the ceiling holds at any fader)");
+    at(P::Mute) = toggle("mute", false, G::Mute, "10 ms fade out/in");
+    at(P::MonoOn) = toggle("mono/on", false, G::Routing, "mono/centre output main_M = (L + R) / 2, post main fader");
+    at(P::MonoLevel) = level("mono/level", 0.0f, G::FaderPan, "mono/centre output level");
+    // Corrective EQ: the channel's 4-band unit on both sides (band 1 low shelf, band 4 high shelf by default).
+    const auto eqFirst = static_cast<int>(ChannelParam::EqOn);
+    for (int i = 0; i <= static_cast<int>(P::Eq4Q) - static_cast<int>(P::EqOn); ++i)
+        t[static_cast<std::size_t>(static_cast<int>(P::EqOn) + i)] = channelRow(static_cast<ChannelParam>(eqFirst + i));
+    at(P::EqOn).def = 0.0f;
+    at(P::EqOn).help = "corrective EQ in (first in the chain)";
+    // Bus ("glue") compressor: the channel's unit, stereo-linked, with a parallel mix and a key high-pass.
+    at(P::CompOn) = toggle("comp/on", false, G::Dynamics, "bus compressor in (stereo-linked detector)");
+    at(P::CompThreshold) = channelRow(ChannelParam::CompThreshold);
+    at(P::CompRatio) = channelRow(ChannelParam::CompRatio);
+    at(P::CompRatio).def = 2.0f;
+    at(P::CompKnee) = channelRow(ChannelParam::CompKnee);
+    at(P::CompAttack) = channelRow(ChannelParam::CompAttack);
+    at(P::CompAttack).def = 30.0f;
+    at(P::CompRelease) = channelRow(ChannelParam::CompRelease);
+    at(P::CompRelease).def = 200.0f;
+    at(P::CompMakeup) = channelRow(ChannelParam::CompMakeup);
+    at(P::CompMix) = num("comp/mix", U::Percent, 0.0f, 100.0f, 100.0f, C::Linear, G::Dynamics, "parallel compression: share of the compressed signal");
+    at(P::CompKeyHpf) = channelRow(ChannelParam::CompKeyHpf);
+    at(P::CompKeyHpf).help = "key high-pass so the kick does not pump the mix; 20 Hz = off";
+    at(P::MbOn) = toggle("mb/on", false, G::Dynamics, "multiband compressor in (Linkwitz-Riley 24 dB/oct crossovers, flat sum)");
+    at(P::MbBands) = choice("mb/bands", kMbBandCounts, 1, G::Dynamics, "3 or 4 bands");
+    at(P::MbXover1) = num("mb/xover/1", U::Hertz, 40.0f, 1000.0f, 120.0f, C::Logarithmic, G::Dynamics, "crossover between bands 1 and 2");
+    at(P::MbXover2) = num("mb/xover/2", U::Hertz, 200.0f, 5000.0f, 1000.0f, C::Logarithmic, G::Dynamics, "crossover between bands 2 and 3");
+    at(P::MbXover3) = num("mb/xover/3", U::Hertz, 1000.0f, 16000.0f, 6000.0f, C::Logarithmic, G::Dynamics, "crossover between bands 3 and 4 (4 bands)");
+    for (int b = 0; b < kMbBands; ++b) {
+        const auto key = [&](MbField f) { return kMbKeys[static_cast<std::size_t>(b * kMbBandFields + static_cast<int>(f))].view(); };
+        at(mbParam(b, MbField::Threshold)) = num(key(MbField::Threshold), U::Decibel, -60.0f, 0.0f, -20.0f, C::Linear, G::Dynamics, "band threshold");
+        at(mbParam(b, MbField::Ratio)) = num(key(MbField::Ratio), U::Ratio, 1.0f, 20.0f, 2.0f, C::Logarithmic, G::Dynamics, "band ratio N:1");
+        at(mbParam(b, MbField::Attack)) = num(key(MbField::Attack), U::Millisecond, 0.1f, 200.0f, 20.0f, C::Logarithmic, G::Dynamics, "band attack time constant");
+        at(mbParam(b, MbField::Release)) = num(key(MbField::Release), U::Millisecond, 5.0f, 2000.0f, 200.0f, C::Logarithmic, G::Dynamics, "band release time constant");
+        at(mbParam(b, MbField::Gain)) = num(key(MbField::Gain), U::Decibel, -12.0f, 12.0f, 0.0f, C::Linear, G::Dynamics, "band makeup gain");
+        at(mbParam(b, MbField::Solo)) = toggle(key(MbField::Solo), false, G::Dynamics, "hear only the soloed bands");
+        at(mbParam(b, MbField::Bypass)) = toggle(key(MbField::Bypass), false, G::Dynamics, "band passes uncompressed");
+    }
+    at(P::ImageOn) = toggle("image/on", false, G::Eq, "stereo imaging in");
+    at(P::ImageXover) = num("image/xover", U::Hertz, 50.0f, 5000.0f, 300.0f, C::Logarithmic, G::Eq, "split between the low and high width bands");
+    at(P::ImageLowWidth) = num("image/low/width", U::Percent, 0.0f, 200.0f, 100.0f, C::Linear, G::Eq, "side level below the split; 100 = unchanged, 0 = mono");
+    at(P::ImageHighWidth) = num("image/high/width", U::Percent, 0.0f, 200.0f, 100.0f, C::Linear, G::Eq, "side level above the split");
+    at(P::ImageMonoBass) = num("image/monobass", U::Hertz, 20.0f, 500.0f, 20.0f, C::Logarithmic, G::Eq, "side removed below this frequency; 20 Hz = off");
+    at(P::SatOn) = toggle("sat/on", false, G::Dynamics, "saturation in (4x oversampled)");
+    at(P::SatDrive) = num("sat/drive", U::Decibel, 0.0f, 24.0f, 6.0f, C::Linear, G::Dynamics, "drive into the soft-clip curve");
+    at(P::SatMix) = num("sat/mix", U::Percent, 0.0f, 100.0f, 100.0f, C::Linear, G::Dynamics, "share of the saturated signal");
+    at(P::LimitOn) = toggle("limit/on", false, G::Dynamics, "true-peak brickwall limiter in (last, after the main fader)");
+    at(P::LimitCeiling) = num("limit/ceiling", U::Decibel, -12.0f, 0.0f, -1.0f, C::Linear, G::Dynamics, "true-peak ceiling (dBTP)");
+    at(P::LimitRelease) = num("limit/release", U::Millisecond, 1.0f, 1000.0f, 50.0f, C::Logarithmic, G::Dynamics, "limiter release");
+    at(P::LoudTarget) = choice("loud/target", kLoudTargetNames, 0, G::Routing, "platform target for the readout 'how far from target'");
+    at(P::LoudRun) = toggle("loud/run", true, G::Routing, "loudness integration running (off = paused; M and S keep showing)");
+    at(P::LoudReset) = toggle("loud/reset", false, G::Routing, "1 starts the integrated loudness, LRA and true-peak max over");
+    return t;
+}();
+
 
 inline constexpr std::array<ParamSpec, static_cast<std::size_t>(BusParam::Count)> kBusParams = [] {
     using namespace detail;

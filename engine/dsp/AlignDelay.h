@@ -1,0 +1,76 @@
+#pragma once
+// Latency compensation: a short delay whose time follows the latency of the main bus's chain (0 while no stage
+// there looks ahead or oversamples; the limiter's lookahead and the saturation's oversampler when they are in), so
+// every other output stays sample-aligned with main. A change of time crossfades the two taps over 10 ms, like
+// the channel delay: a brief blend, never a jump. It always writes, so the line holds the recent past when the
+// time grows. prepare() allocates; process() never does.
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include "rt/Realtime.h"
+
+namespace foh::dsp {
+
+class AlignDelay {
+public:
+    static constexpr double kCrossfadeSeconds = 0.010;
+
+    void prepare(double sampleRate, int maxDelay, int maxBlock) {
+        std::size_t size = 1;
+        while (size < static_cast<std::size_t>(std::max(0, maxDelay) + std::max(1, maxBlock) + 1)) size <<= 1;
+        line_.assign(size, 0.0f);
+        mask_ = size - 1;
+        maxDelay_ = std::max(0, maxDelay);
+        step_ = 1.0f / std::max(1.0f, static_cast<float>(kCrossfadeSeconds * sampleRate));
+        write_ = 0;
+        current_ = target_ = 0;
+        fade_ = 1.0f;
+    }
+    /// The time to move to; a change during a crossfade waits for it to end.
+    void setDelay(int samples) FOH_RT { wanted_ = std::clamp(samples, 0, maxDelay_); }
+    [[nodiscard]] int delay() const FOH_RT { return fade_ >= 1.0f ? current_ : target_; }
+    void takeOver(AlignDelay& old) FOH_RT {
+        if (old.line_.size() != line_.size()) return;
+        line_.swap(old.line_);
+        write_ = old.write_;
+        current_ = old.current_;
+        target_ = old.target_;
+        fade_ = old.fade_;
+    }
+
+    /// In place.
+    void process(float* buf, int n) FOH_RT {
+        if (fade_ >= 1.0f && wanted_ != current_) {
+            target_ = wanted_;
+            fade_ = 0.0f;
+        }
+        for (int i = 0; i < n; ++i) line_[(write_ + static_cast<std::size_t>(i)) & mask_] = buf[i];
+        if (fade_ >= 1.0f && current_ == 0) {  // steady, no delay: the input as it is
+            write_ = (write_ + static_cast<std::size_t>(n)) & mask_;
+            return;
+        }
+        for (int i = 0; i < n; ++i) {
+            const std::size_t now = write_ + static_cast<std::size_t>(i);
+            const float a = line_[(now - static_cast<std::size_t>(current_)) & mask_];
+            if (fade_ >= 1.0f) {
+                buf[i] = a;
+                continue;
+            }
+            const float b = line_[(now - static_cast<std::size_t>(target_)) & mask_];
+            fade_ = std::min(1.0f, fade_ + step_);
+            buf[i] = a + (b - a) * fade_;
+            if (fade_ >= 1.0f) current_ = target_;
+        }
+        write_ = (write_ + static_cast<std::size_t>(n)) & mask_;
+    }
+
+private:
+    std::vector<float> line_;
+    std::size_t mask_ = 0, write_ = 0;
+    int maxDelay_ = 0, current_ = 0, target_ = 0, wanted_ = 0;
+    float fade_ = 1.0f, step_ = 1.0f / 480.0f;
+};
+
+}  // namespace foh::dsp
