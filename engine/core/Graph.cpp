@@ -377,15 +377,16 @@ bool Graph::linked(std::size_t c) const FOH_RT {
     return p < strips_.size() && strips_[c].linked() && strips_[p].linked();
 }
 
+// Keys need no copies: every detector measures before any unit of its stage changes a sample (the phases of
+// runDynamics_rt), so a self key, a linked partner's input and another channel's key tap are read where they lie;
+// a key filter reads its key and writes the filtered key to the channel's key buffer.
 void Graph::runGates_rt(int n) FOH_RT {
-    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
     int jobs = 0;
     for (std::size_t c = 0; c < strips_.size(); ++c) {
         dsp::Gate& g = strips_[c].gate();
         keyOf_[c] = keyTap(c, strips_[c].gateKeySource());
         if (!g.active() || !g.keyFiltered()) continue;
-        std::memcpy(keyBuf(c), keyOf_[c], bytes);
-        g.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
+        g.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyOf_[c], keyBuf(c));
         keyOf_[c] = keyBuf(c);
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
@@ -393,33 +394,29 @@ void Graph::runGates_rt(int n) FOH_RT {
 }
 
 void Graph::runCompressors_rt(int n) FOH_RT {
-    // Every key is a copy taken before any compressor runs, so a linked pair's detectors both see both inputs as
-    // they were, and a self-keyed compressor listens to its own input.
-    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
     int jobs = 0;
     for (std::size_t c = 0; c < strips_.size(); ++c) {
         dsp::Compressor& k = strips_[c].comp();
         keyOf_[c] = nullptr;
         if (!k.active()) continue;
         const int src = strips_[c].compKeySource();
-        std::memcpy(keyBuf(c), src == 0 ? work(c) : keyTap(c, src), bytes);
+        keyOf_[c] = src == 0 ? work(c) : keyTap(c, src);
+        if (!k.keyFiltered()) continue;
+        k.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyOf_[c], keyBuf(c));
         keyOf_[c] = keyBuf(c);
-        if (k.keyFiltered()) k.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
     runDynamics_rt([](ChannelStrip& s) -> dsp::Compressor& { return s.comp(); }, compLaws_, true, false, n);
 }
 
 void Graph::runDeEssers_rt(int n) FOH_RT {
-    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
     int jobs = 0;
     for (std::size_t c = 0; c < strips_.size(); ++c) {
         dsp::DeEsser& d = strips_[c].deess();
         keyOf_[c] = nullptr;
         if (!d.active()) continue;
-        std::memcpy(keyBuf(c), work(c), bytes);
+        d.describeBand(jobs_[static_cast<std::size_t>(jobs++)], work(c), keyBuf(c));
         keyOf_[c] = keyBuf(c);
-        d.describeBand(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
     runDynamics_rt([](ChannelStrip& s) -> dsp::DeEsser& { return s.deess(); }, deessLaws_, false, true, n);

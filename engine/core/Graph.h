@@ -137,7 +137,7 @@ private:
     std::vector<float> work_;     ///< per channel: the working copy pass 2 processes in place
     std::vector<dsp::CascadeJob> jobs_;  ///< per channel: filter cascades to run in SIMD lanes this block
     std::vector<float> laneScratch_;     ///< dsp::kLanes blocks
-    std::vector<float> keys_;     ///< per channel: the current dynamics stage's key (a copy, filtered in lanes)
+    std::vector<float> keys_;     ///< per channel: the current dynamics stage's filtered key (or de-esser band)
     std::vector<const float*> keyOf_;  ///< per channel: the key its current dynamics stage listens to
     std::vector<int> active_;          ///< channels where the current dynamics stage runs
     std::vector<float> ctlLevels_;     ///< per active channel and control block: detector levels

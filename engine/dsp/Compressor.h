@@ -51,8 +51,10 @@ public:
     /// The control law's parameters and state: the graph runs eight compressors' steps in SIMD lanes.
     [[nodiscard]] CompressorLaw<float>& law() FOH_RT { return law_; }
     void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
-    /// The key high-pass as a CascadeBank job on `buf` (a copy of the key).
-    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT { job = CascadeJob::single(buf, keyHpf_, keyState_[0]); }
+    /// The key high-pass as a CascadeBank job: `key` filtered into `buf`.
+    void describeKeyFilter(CascadeJob& job, const float* key, float* buf) FOH_RT {
+        job = CascadeJob::single(key, buf, keyHpf_, keyState_[0]);
+    }
 
     /// The gain change the static curve gives a steady input at `levelDb` (without makeup), for tests and the GUI.
     [[nodiscard]] float staticGainDb(float levelDb) const;

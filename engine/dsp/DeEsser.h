@@ -51,8 +51,10 @@ public:
     /// The control law's parameters and state: the graph runs eight de-essers' steps in SIMD lanes.
     [[nodiscard]] DeEsserLaw<float>& law() FOH_RT { return law_; }
     void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
-    /// The band-pass as a CascadeBank job on `buf` (a copy of the stage input).
-    void describeBand(CascadeJob& job, float* buf) FOH_RT { job = CascadeJob::single(buf, band_, bandState_); }
+    /// The band-pass as a CascadeBank job: the stage input `in` filtered into `band`.
+    void describeBand(CascadeJob& job, const float* in, float* band) FOH_RT {
+        job = CascadeJob::single(in, band, band_, bandState_);
+    }
     [[nodiscard]] float takeGainReductionDb() FOH_RT { return takeReduction(law_); }
 
 private:

@@ -51,8 +51,10 @@ public:
     /// The control law's parameters and state: the graph runs eight gates' steps in SIMD lanes (dsp/ControlLanes).
     [[nodiscard]] GateLaw<float>& law() FOH_RT { return law_; }
     void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
-    /// The key filter as a CascadeBank job on `buf` (a copy of the key).
-    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT { job = CascadeJob::single(buf, keyFilter_, keyState_[0]); }
+    /// The key filter as a CascadeBank job: `key` filtered into `buf`.
+    void describeKeyFilter(CascadeJob& job, const float* key, float* buf) FOH_RT {
+        job = CascadeJob::single(key, buf, keyFilter_, keyState_[0]);
+    }
 
     [[nodiscard]] bool isOpen() const FOH_RT { return law_.open > 0.5f; }
     /// Largest attenuation (positive dB) since the last call, and whether it was open at any time since.
