@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dsp/BlockStats.h"
+#include "dsp/ControlLanes.h"
 #include "dsp/Decibels.h"
 #include "dsp/PanLaw.h"
 #include "params/ParamRegistry.h"
@@ -69,6 +70,9 @@ Graph::Graph(const GraphConfig& config, const ParamRegistry& registry, std::span
     controlBlocks_ = (config.maxBlock + dsp::kControlBlock - 1) / dsp::kControlBlock;
     ctlLevels_.assign(static_cast<std::size_t>(config.channels) * static_cast<std::size_t>(controlBlocks_), 0.0f);
     ctlGains_.assign(ctlLevels_.size(), 0.0f);
+    gateLaws_.assign(static_cast<std::size_t>(config.channels), nullptr);
+    compLaws_.assign(gateLaws_.size(), nullptr);
+    deessLaws_.assign(gateLaws_.size(), nullptr);
     for (ChannelStrip& s : strips_) s.prepare(config.sampleRate, config.maxBlock);
     for (BusStrip& b : buses_) b.prepare(config.sampleRate, config.maxBlock);
     for (FxSlot& f : fx_) f.prepare(config.sampleRate, config.maxBlock);
@@ -357,8 +361,8 @@ const float* Graph::keyTap(std::size_t c, int src) FOH_RT {
     return pre(c);
 }
 
-template <typename UnitOf>
-void Graph::runDynamics_rt(UnitOf unitOf, bool partnerKeys, bool withBand, int n) FOH_RT {
+template <typename UnitOf, typename Law>
+void Graph::runDynamics_rt(UnitOf unitOf, std::vector<Law*>& laws, bool partnerKeys, bool withBand, int n) FOH_RT {
     const int blocks = (n + dsp::kControlBlock - 1) / dsp::kControlBlock;
     const auto stride = static_cast<std::size_t>(controlBlocks_);
     std::size_t count = 0;
@@ -369,19 +373,14 @@ void Graph::runDynamics_rt(UnitOf unitOf, bool partnerKeys, bool withBand, int n
         const auto c = static_cast<std::size_t>(active_[i]);
         auto& unit = unitOf(strips_[c]);
         unit.beginControl();
+        laws[i] = &unit.law();
         const float* keyB = partnerKeys && linked(c) ? keyOf_[partnerOf(c)] : nullptr;
         for (int k = 0, at = 0; k < blocks; ++k, at += dsp::kControlBlock)
             ctlLevels_[i * stride + static_cast<std::size_t>(k)] =
                 unit.measure(keyOf_[c] + at, keyB != nullptr ? keyB + at : nullptr, std::min(dsp::kControlBlock, n - at));
     }
-    // Control steps: for each control block, all channels' (independent) chains side by side.
-    for (int k = 0, at = 0; k < blocks; ++k, at += dsp::kControlBlock) {
-        const int m = std::min(dsp::kControlBlock, n - at);
-        for (std::size_t i = 0; i < count; ++i) {
-            const std::size_t slot = i * stride + static_cast<std::size_t>(k);
-            ctlGains_[slot] = unitOf(strips_[static_cast<std::size_t>(active_[i])]).controlStep(ctlLevels_[slot], m);
-        }
-    }
+    // Control steps: every control block of eight channels at a time, in SIMD lanes.
+    dsp::runControlSteps(laws.data(), static_cast<int>(count), ctlLevels_.data(), ctlGains_.data(), stride, n);
     for (std::size_t i = 0; i < count; ++i) {
         const auto c = static_cast<std::size_t>(active_[i]);
         unitOf(strips_[c]).applyGains(work(c), withBand ? keyOf_[c] : nullptr, ctlGains_.data() + i * stride, n,
@@ -394,52 +393,49 @@ bool Graph::linked(std::size_t c) const FOH_RT {
     return p < strips_.size() && strips_[c].linked() && strips_[p].linked();
 }
 
+// Keys need no copies: every detector measures before any unit of its stage changes a sample (the phases of
+// runDynamics_rt), so a self key, a linked partner's input and another channel's key tap are read where they lie;
+// a key filter reads its key and writes the filtered key to the channel's key buffer.
 void Graph::runGates_rt(int n) FOH_RT {
-    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
     int jobs = 0;
     for (std::size_t c = 0; c < strips_.size(); ++c) {
         dsp::Gate& g = strips_[c].gate();
         keyOf_[c] = keyTap(c, strips_[c].gateKeySource());
         if (!g.active() || !g.keyFiltered()) continue;
-        std::memcpy(keyBuf(c), keyOf_[c], bytes);
-        g.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
+        g.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyOf_[c], keyBuf(c));
         keyOf_[c] = keyBuf(c);
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
-    runDynamics_rt([](ChannelStrip& s) -> dsp::Gate& { return s.gate(); }, true, false, n);
+    runDynamics_rt([](ChannelStrip& s) -> dsp::Gate& { return s.gate(); }, gateLaws_, true, false, n);
 }
 
 void Graph::runCompressors_rt(int n) FOH_RT {
-    // Every key is a copy taken before any compressor runs, so a linked pair's detectors both see both inputs as
-    // they were, and a self-keyed compressor listens to its own input.
-    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
     int jobs = 0;
     for (std::size_t c = 0; c < strips_.size(); ++c) {
         dsp::Compressor& k = strips_[c].comp();
         keyOf_[c] = nullptr;
         if (!k.active()) continue;
         const int src = strips_[c].compKeySource();
-        std::memcpy(keyBuf(c), src == 0 ? work(c) : keyTap(c, src), bytes);
+        keyOf_[c] = src == 0 ? work(c) : keyTap(c, src);
+        if (!k.keyFiltered()) continue;
+        k.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyOf_[c], keyBuf(c));
         keyOf_[c] = keyBuf(c);
-        if (k.keyFiltered()) k.describeKeyFilter(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
-    runDynamics_rt([](ChannelStrip& s) -> dsp::Compressor& { return s.comp(); }, true, false, n);
+    runDynamics_rt([](ChannelStrip& s) -> dsp::Compressor& { return s.comp(); }, compLaws_, true, false, n);
 }
 
 void Graph::runDeEssers_rt(int n) FOH_RT {
-    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
     int jobs = 0;
     for (std::size_t c = 0; c < strips_.size(); ++c) {
         dsp::DeEsser& d = strips_[c].deess();
         keyOf_[c] = nullptr;
         if (!d.active()) continue;
-        std::memcpy(keyBuf(c), work(c), bytes);
+        d.describeBand(jobs_[static_cast<std::size_t>(jobs++)], work(c), keyBuf(c));
         keyOf_[c] = keyBuf(c);
-        d.describeBand(jobs_[static_cast<std::size_t>(jobs++)], keyBuf(c));
     }
     dsp::runCascades(jobs_.data(), jobs, n, laneScratch_.data());
-    runDynamics_rt([](ChannelStrip& s) -> dsp::DeEsser& { return s.deess(); }, false, true, n);
+    runDynamics_rt([](ChannelStrip& s) -> dsp::DeEsser& { return s.deess(); }, deessLaws_, false, true, n);
 }
 
 void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_RT {

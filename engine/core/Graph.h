@@ -104,9 +104,10 @@ private:
     [[nodiscard]] static std::size_t partnerOf(std::size_t c) { return c % 2 == 0 ? c + 1 : c - 1; }
     [[nodiscard]] bool busPairFirst(int b) const FOH_RT;
     /// Runs one kind of dynamics unit on every channel where it is active, phase by phase across channels:
-    /// detector levels, then the control steps of all channels side by side, then the gains.
-    template <typename UnitOf>
-    void runDynamics_rt(UnitOf unitOf, bool partnerKeys, bool withBand, int n) FOH_RT;
+    /// detector levels, then the control steps of eight channels at a time in SIMD lanes (their laws gathered
+    /// through `laws`), then the gains.
+    template <typename UnitOf, typename Law>
+    void runDynamics_rt(UnitOf unitOf, std::vector<Law*>& laws, bool partnerKeys, bool withBand, int n) FOH_RT;
     void runGates_rt(int n) FOH_RT;
     void runCompressors_rt(int n) FOH_RT;
     void runDeEssers_rt(int n) FOH_RT;
@@ -138,12 +139,15 @@ private:
     std::vector<float> work_;     ///< per channel: the working copy pass 2 processes in place
     std::vector<dsp::CascadeJob> jobs_;  ///< per channel: filter cascades to run in SIMD lanes this block
     std::vector<float> laneScratch_;     ///< dsp::kLanes blocks
-    std::vector<float> keys_;     ///< per channel: the current dynamics stage's key (a copy, filtered in lanes)
+    std::vector<float> keys_;     ///< per channel: the current dynamics stage's filtered key (or de-esser band)
     std::vector<const float*> keyOf_;  ///< per channel: the key its current dynamics stage listens to
     std::vector<int> active_;          ///< channels where the current dynamics stage runs
     std::vector<float> ctlLevels_;     ///< per active channel and control block: detector levels
     std::vector<float> ctlGains_;      ///< per active channel and control block: gains
     int controlBlocks_ = 1;            ///< control blocks in maxBlock
+    std::vector<dsp::GateLaw<float>*> gateLaws_;         ///< per active channel: its gate's control law
+    std::vector<dsp::CompressorLaw<float>*> compLaws_;   ///< per active channel: its compressor's
+    std::vector<dsp::DeEsserLaw<float>*> deessLaws_;     ///< per active channel: its de-esser's
     std::vector<float> tap_;           ///< one block: a tap's signal x mute
     std::vector<float> busBuf_, busKey_;      ///< per bus: the sum, processed in place; a linked pair's keys
     std::vector<float*> busPtr_;

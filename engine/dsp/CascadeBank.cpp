@@ -33,7 +33,7 @@ typedef int VI __attribute__((vector_size(32)));
 }
 
 // Lane buffers (one per lane, null = silence) -> interleaved t[i * 8 + lane], and back.
-[[gnu::always_inline]] inline void interleave(float* const* src, float* t, int n) noexcept {
+[[gnu::always_inline]] inline void interleave(const float* const* src, float* t, int n) noexcept {
     int i = 0;
     for (; i + 8 <= n; i += 8) {
         V r[8];
@@ -99,8 +99,12 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void runGroup(const 
         }
     }
     float* bufs[kLanes];
-    for (int l = 0; l < kLanes; ++l) bufs[l] = l < lanes ? jobs[l].buf : nullptr;
-    interleave(bufs, t, n);
+    const float* ins[kLanes];
+    for (int l = 0; l < kLanes; ++l) {
+        bufs[l] = l < lanes ? jobs[l].buf : nullptr;
+        ins[l] = l < lanes && jobs[l].in != nullptr ? jobs[l].in : bufs[l];
+    }
+    interleave(ins, t, n);
     switch (sections) {
         case 1: runLanes<1>(s, t, n); break;
         case 2: runLanes<2>(s, t, n); break;
@@ -125,6 +129,8 @@ void runCascades(const CascadeJob* jobs, int count, int n, float* scratch) FOH_R
         const int lanes = std::min(kLanes, count - first);
         if (lanes == 1) {
             // A lone channel gains nothing from lanes: the scalar cascade is the same arithmetic.
+            if (jobs[first].in != nullptr)
+                std::memcpy(jobs[first].buf, jobs[first].in, sizeof(float) * static_cast<std::size_t>(n));
             processCascade(jobs[first].coeffs, jobs[first].states, jobs[first].sections, jobs[first].buf, n);
             continue;
         }

@@ -13,14 +13,18 @@ namespace foh::dsp {
 
 struct CascadeJob {
     float* buf = nullptr;
+    /// The input when it is not `buf` itself (null: in place). A key filter reads the key where it lies and writes
+    /// its filtered copy to `buf`: no copy of the key first.
+    const float* in = nullptr;
     const BiquadCoeffs* coeffs[kMaxCascade]{};
     BiquadState* states[kMaxCascade]{};
     int sections = 0;
 
-    /// A job of one section (a key filter, a detector band).
-    [[nodiscard]] static CascadeJob single(float* buf, const BiquadCoeffs& c, BiquadState& s) {
+    /// A job of one section (a key filter, a detector band): `in` filtered into `buf` (in place when they are the same).
+    [[nodiscard]] static CascadeJob single(const float* in, float* buf, const BiquadCoeffs& c, BiquadState& s) {
         CascadeJob job;
         job.buf = buf;
+        job.in = in != buf ? in : nullptr;
         job.coeffs[0] = &c;
         job.states[0] = &s;
         job.sections = 1;

@@ -8,7 +8,6 @@
 #include "dsp/FilterDesign.h"
 #include "dsp/DynamicsKit.h"
 #include "dsp/FastMath.h"
-#include "dsp/GainComputer.h"
 
 namespace foh::dsp {
 namespace {
@@ -16,7 +15,6 @@ float smoothingCoeff(float ms, double sampleRate) {
     // One-pole per control block reaching 1 - 1/e of a step after `ms`.
     return static_cast<float>(std::exp(-kControlBlock / (std::max(0.01, static_cast<double>(ms)) * 1e-3 * sampleRate)));
 }
-float toDb(float linear) { return fastGainToDb(linear); }
 }  // namespace
 
 void Compressor::prepare(double sampleRate) {
@@ -33,19 +31,19 @@ void Compressor::reset() FOH_RT {
     detector_.reset();
     keyState_[0].reset();
     keyState_[1].reset();
-    grDb_ = 0.0f;
+    law_.grDb = 0.0f;
     gain_.reset(fastDbToGain(makeupDb()));
 }
 
-void Compressor::setAttack(float ms) FOH_RT { attackCoeff_ = smoothingCoeff(ms, sampleRate_); }
-void Compressor::setRelease(float ms) FOH_RT { releaseCoeff_ = smoothingCoeff(ms, sampleRate_); }
+void Compressor::setAttack(float ms) FOH_RT { law_.attack = smoothingCoeff(ms, sampleRate_); }
+void Compressor::setRelease(float ms) FOH_RT { law_.release = smoothingCoeff(ms, sampleRate_); }
 
 void Compressor::setKeyHighPass(float hz) FOH_RT {
     keyHpfHz_ = hz;
     if (hz > 20.0f) keyHpf_ = design(FilterShape::LowCut, hz, 0.0, 0.7071, sampleRate_);
 }
 
-float Compressor::staticGainDb(float levelDb) const { return compressorGainDb(levelDb, threshold_, ratio_, knee_); }
+float Compressor::staticGainDb(float levelDb) const { return compressorGainDb(levelDb, law_.threshold, law_.ratio, law_.knee); }
 
 float Compressor::makeupDb() const {
     // Automatic makeup gives back half the reduction a 0 dBFS input would get: a loud source keeps its level, a
@@ -58,13 +56,6 @@ void Compressor::process(float* buf, const float* keyA, const float* keyB, float
     // The key's own high-pass, so the kick does not pump the mix.
     if (keyFiltered()) filterKeys(keyHpf_, keyState_, keyA, keyB, scratch + n, n);
     processFiltered(buf, keyA, keyB, scratch, n);
-}
-
-float Compressor::controlStep(float level, int) FOH_RT {
-    const float target = -staticGainDb(toDb(level));
-    grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
-    meter_.note(grDb_);
-    return fastDbToGain(makeupNow_ - grDb_);
 }
 
 void Compressor::applyGains(float* buf, const float*, const float* gains, int n, float* scratch) FOH_RT {
@@ -81,7 +72,7 @@ void Compressor::continueFrom(Compressor& old) FOH_RT {
     detector_ = old.detector_;
     keyState_[0] = old.keyState_[0];
     keyState_[1] = old.keyState_[1];
-    grDb_ = old.grDb_;
+    law_.grDb = old.law_.grDb;
     gain_ = old.gain_;
 }
 

@@ -9,6 +9,7 @@
 #include "dsp/BypassFade.h"
 #include "dsp/CascadeBank.h"
 #include "dsp/DynamicsKit.h"
+#include "dsp/DynamicsLaws.h"
 #include "dsp/LevelDetector.h"
 
 namespace foh::dsp {
@@ -21,9 +22,9 @@ public:
     void continueFrom(Compressor& old) FOH_RT;
 
     void setOn(bool on, bool snap) FOH_RT { fade_.set(on, snap); }
-    void setThreshold(float db) FOH_RT { threshold_ = db; }
-    void setRatio(float ratio) FOH_RT { ratio_ = ratio; }
-    void setKnee(float db) FOH_RT { knee_ = db; }
+    void setThreshold(float db) FOH_RT { law_.threshold = db; }
+    void setRatio(float ratio) FOH_RT { law_.ratio = ratio; }
+    void setKnee(float db) FOH_RT { law_.knee = db; }
     void setAttack(float ms) FOH_RT;
     void setRelease(float ms) FOH_RT;
     void setMakeup(float db) FOH_RT { makeup_ = db; }
@@ -42,33 +43,35 @@ public:
     // The three phases of processFiltered, for the graph to run each across all channels (the control steps of
     // many channels are independent chains the CPU overlaps). Per host block: beginControl(); per control block:
     // measure() then controlStep(); then applyGains() with the gains of every control block.
-    void beginControl() FOH_RT { makeupNow_ = makeupDb(); }
+    void beginControl() FOH_RT { law_.makeup = makeupDb(); }
     [[nodiscard]] float measure(const float* keyA, const float* keyB, int m) FOH_RT {
         return detector_.measure(keyA, keyB, m);
     }
-    [[nodiscard]] float controlStep(float level, int m) FOH_RT;
+    [[nodiscard]] float controlStep(float level, int m) FOH_RT { return law_.step(level, static_cast<float>(m)); }
+    /// The control law's parameters and state: the graph runs eight compressors' steps in SIMD lanes.
+    [[nodiscard]] CompressorLaw<float>& law() FOH_RT { return law_; }
     void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
-    /// The key high-pass as a CascadeBank job on `buf` (a copy of the key).
-    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT { job = CascadeJob::single(buf, keyHpf_, keyState_[0]); }
+    /// The key high-pass as a CascadeBank job: `key` filtered into `buf`.
+    void describeKeyFilter(CascadeJob& job, const float* key, float* buf) FOH_RT {
+        job = CascadeJob::single(key, buf, keyHpf_, keyState_[0]);
+    }
 
     /// The gain change the static curve gives a steady input at `levelDb` (without makeup), for tests and the GUI.
     [[nodiscard]] float staticGainDb(float levelDb) const;
     /// The makeup in effect (manual plus automatic).
     [[nodiscard]] float makeupDb() const;
     /// Largest gain reduction (positive dB) since the last call.
-    [[nodiscard]] float takeGainReductionDb() FOH_RT { return meter_.take(); }
+    [[nodiscard]] float takeGainReductionDb() FOH_RT { return takeReduction(law_); }
 
 private:
     double sampleRate_ = 48000.0;
     BypassFade fade_;
     LevelDetector detector_;
-    float threshold_ = -20.0f, ratio_ = 3.0f, knee_ = 6.0f, makeup_ = 0.0f;
+    CompressorLaw<float> law_{.threshold = -20.0f, .ratio = 3.0f, .knee = 6.0f, .attack = 0.0f, .release = 0.0f,
+                              .makeup = 0.0f, .grDb = 0.0f, .reduction = 0.0f};
+    float makeup_ = 0.0f;  ///< manual makeup, dB
     bool autoMakeup_ = false;
-    float attackCoeff_ = 0.0f, releaseCoeff_ = 0.0f;
-    float grDb_ = 0.0f;       ///< smoothed gain reduction, >= 0
     InterpolatedGain gain_;
-    float makeupNow_ = 0.0f;
-    ReductionMeter meter_;
     float keyHpfHz_ = 20.0f;  ///< 20 Hz = off
     BiquadCoeffs keyHpf_;
     BiquadState keyState_[2];

@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include "dsp/ControlRate.h"
-#include "dsp/FastMath.h"
 #include "dsp/FilterDesign.h"
 
 namespace foh::dsp {
@@ -14,8 +13,8 @@ void DeEsser::prepare(double sampleRate) {
     sampleRate_ = sampleRate;
     fade_.prepare(sampleRate);
     detector_.prepare(sampleRate, kControlBlock);
-    attackCoeff_ = static_cast<float>(std::exp(-kControlBlock / (kAttackMs * 1e-3 * sampleRate)));
-    releaseCoeff_ = static_cast<float>(std::exp(-kControlBlock / (kReleaseMs * 1e-3 * sampleRate)));
+    law_.attack = static_cast<float>(std::exp(-kControlBlock / (kAttackMs * 1e-3 * sampleRate)));
+    law_.release = static_cast<float>(std::exp(-kControlBlock / (kReleaseMs * 1e-3 * sampleRate)));
     setFrequency(freq_);
     reset();
 }
@@ -23,7 +22,7 @@ void DeEsser::prepare(double sampleRate) {
 void DeEsser::reset() FOH_RT {
     detector_.reset();
     bandState_.reset();
-    grDb_ = 0.0f;
+    law_.grDb = 0.0f;
     gain_ = 1.0f;
     wide_.reset();
 }
@@ -31,7 +30,7 @@ void DeEsser::reset() FOH_RT {
 void DeEsser::continueFrom(DeEsser& old) FOH_RT {
     detector_ = old.detector_;
     bandState_ = old.bandState_;
-    grDb_ = old.grDb_;
+    law_.grDb = old.law_.grDb;
     gain_ = old.gain_;
     wide_ = old.wide_;
 }
@@ -47,13 +46,6 @@ void DeEsser::process(float* buf, float* scratch, int n) FOH_RT {
     std::memcpy(band, buf, sizeof(float) * static_cast<std::size_t>(n));
     bandState_.process(band_, band, n);
     processWithBand(buf, band, scratch, n);
-}
-
-float DeEsser::controlStep(float level, int) FOH_RT {
-    const float target = std::clamp(fastGainToDb(level) - thresholdDb_, 0.0f, range_);
-    grDb_ = target + (target > grDb_ ? attackCoeff_ : releaseCoeff_) * (grDb_ - target);
-    meter_.note(grDb_);
-    return fastDbToGain(-grDb_);
 }
 
 void DeEsser::applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT {

@@ -12,6 +12,7 @@
 #include "dsp/BypassFade.h"
 #include "dsp/CascadeBank.h"
 #include "dsp/DynamicsKit.h"
+#include "dsp/DynamicsLaws.h"
 #include "dsp/LevelDetector.h"
 
 namespace foh::dsp {
@@ -31,8 +32,8 @@ public:
     void setOn(bool on, bool snap) FOH_RT { fade_.set(on, snap); }
     void setMode(int mode) FOH_RT { mode_ = mode == WideBand ? WideBand : SplitBand; }
     void setFrequency(float hz) FOH_RT;
-    void setThreshold(float db) FOH_RT { thresholdDb_ = db; }
-    void setRange(float db) FOH_RT { range_ = db; }
+    void setThreshold(float db) FOH_RT { law_.threshold = db; }
+    void setRange(float db) FOH_RT { law_.range = db; }
     void setListen(bool on) FOH_RT { listen_ = on; }
 
     /// In place; `scratch` is 2n samples.
@@ -46,26 +47,29 @@ public:
     [[nodiscard]] float measure(const float* band, const float*, int m) FOH_RT {
         return detector_.measure(band, nullptr, m);
     }
-    [[nodiscard]] float controlStep(float level, int m) FOH_RT;
+    [[nodiscard]] float controlStep(float level, int m) FOH_RT { return law_.step(level, static_cast<float>(m)); }
+    /// The control law's parameters and state: the graph runs eight de-essers' steps in SIMD lanes.
+    [[nodiscard]] DeEsserLaw<float>& law() FOH_RT { return law_; }
     void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
-    /// The band-pass as a CascadeBank job on `buf` (a copy of the stage input).
-    void describeBand(CascadeJob& job, float* buf) FOH_RT { job = CascadeJob::single(buf, band_, bandState_); }
-    [[nodiscard]] float takeGainReductionDb() FOH_RT { return meter_.take(); }
+    /// The band-pass as a CascadeBank job: the stage input `in` filtered into `band`.
+    void describeBand(CascadeJob& job, const float* in, float* band) FOH_RT {
+        job = CascadeJob::single(in, band, band_, bandState_);
+    }
+    [[nodiscard]] float takeGainReductionDb() FOH_RT { return takeReduction(law_); }
 
 private:
     double sampleRate_ = 48000.0;
     BypassFade fade_;
     LevelDetector detector_;
     int mode_ = SplitBand;
-    float freq_ = 6000.0f, thresholdDb_ = -30.0f, range_ = 6.0f;
+    float freq_ = 6000.0f;
     bool listen_ = false;
-    float attackCoeff_ = 0.0f, releaseCoeff_ = 0.0f;
+    DeEsserLaw<float> law_{.threshold = -30.0f, .range = 6.0f, .attack = 0.0f, .release = 0.0f, .grDb = 0.0f,
+                           .reduction = 0.0f};
     BiquadCoeffs band_;
     BiquadState bandState_;
-    float grDb_ = 0.0f;
     float gain_ = 1.0f;  ///< the reduction as a gain, at the end of the last control block
     InterpolatedGain wide_;
-    ReductionMeter meter_;
 };
 
 }  // namespace foh::dsp

@@ -42,20 +42,6 @@ private:
     float gain_ = 1.0f;
 };
 
-/// The largest gain reduction since the meter last read it (positive dB).
-class ReductionMeter {
-public:
-    void note(float db) FOH_RT { max_ = std::max(max_, db); }
-    [[nodiscard]] float take() FOH_RT {
-        const float db = max_;
-        max_ = 0.0f;
-        return db;
-    }
-
-private:
-    float max_ = 0.0f;
-};
-
 /// Runs `body` on buf with a stage's switching crossfade around it: a dry copy while fading, the blend after, and
 /// `onBypassed` when the fade has just finished going out.
 template <typename Fade, typename Body, typename OnBypassed>

@@ -7,13 +7,12 @@
 #include "dsp/ControlRate.h"
 #include "dsp/FilterDesign.h"
 #include "dsp/DynamicsKit.h"
-#include "dsp/FastMath.h"
-#include "dsp/GainComputer.h"
 
 namespace foh::dsp {
 
 void Gate::prepare(double sampleRate) {
     sampleRate_ = sampleRate;
+    law_.rate = static_cast<float>(sampleRate);
     fade_.prepare(sampleRate);
     detector_.prepare(sampleRate, kControlBlock);
     setKeyFrequency(1000.0f);
@@ -24,15 +23,15 @@ void Gate::reset() FOH_RT {
     detector_.reset();
     keyState_[0].reset();
     keyState_[1].reset();
-    gainDb_ = 0.0f;
+    law_.gainDb = 0.0f;
     gain_.reset();
-    holdLeft_ = 0.0f;
-    open_ = true;
+    law_.holdLeft = 0.0f;
+    law_.open = 1.0f;
 }
 
 void Gate::setThreshold(float db) FOH_RT {
-    thresholdDb_ = db;
-    threshold_ = std::pow(10.0f, db / 20.0f);
+    law_.thresholdDb = db;
+    law_.threshold = std::pow(10.0f, db / 20.0f);
 }
 
 void Gate::setKeyFrequency(float hz) FOH_RT {
@@ -41,8 +40,8 @@ void Gate::setKeyFrequency(float hz) FOH_RT {
 }
 
 bool Gate::takeWasOpen() FOH_RT {
-    const bool was = wasOpen_ || open_;
-    wasOpen_ = false;
+    const bool was = law_.wasOpen > 0.5f || law_.open > 0.5f;
+    law_.wasOpen = 0.0f;
     return was;
 }
 
@@ -50,29 +49,6 @@ void Gate::process(float* buf, const float* keyA, const float* keyB, float* scra
     if (fade_.bypassed()) return;
     if (keyFilterOn_) filterKeys(keyFilter_, keyState_, keyA, keyB, scratch + n, n);
     processFiltered(buf, keyA, keyB, scratch, n);
-}
-
-float Gate::controlStep(float level, int m) FOH_RT {
-    float target;
-    if (level >= threshold_) {
-        holdLeft_ = holdMs_ * 1e-3f * static_cast<float>(sampleRate_);
-        target = 0.0f;
-    } else if (holdLeft_ > 0.0f) {
-        holdLeft_ -= static_cast<float>(m);
-        target = 0.0f;
-    } else if (mode_ == ExpanderMode) {
-        target = expanderGainDb(fastGainToDb(level), thresholdDb_, ratio_, range_);
-    } else {
-        target = -range_;
-    }
-    open_ = target == 0.0f;
-    wasOpen_ = wasOpen_ || open_;
-    // Linear in dB: the whole range in `attack` when opening, in `release` when closing.
-    const float perSample = static_cast<float>(m) / static_cast<float>(sampleRate_) * 1e3f * range_;
-    if (target > gainDb_) gainDb_ = std::min(target, gainDb_ + perSample / std::max(attackMs_, 0.001f));
-    else gainDb_ = std::max(target, gainDb_ - perSample / std::max(releaseMs_, 0.001f));
-    meter_.note(-gainDb_);
-    return gainDb_ <= -200.0f ? 0.0f : fastDbToGain(gainDb_);
 }
 
 void Gate::applyGains(float* buf, const float*, const float* gains, int n, float* scratch) FOH_RT {
@@ -89,10 +65,10 @@ void Gate::continueFrom(Gate& old) FOH_RT {
     detector_ = old.detector_;
     keyState_[0] = old.keyState_[0];
     keyState_[1] = old.keyState_[1];
-    gainDb_ = old.gainDb_;
+    law_.gainDb = old.law_.gainDb;
     gain_ = old.gain_;
-    holdLeft_ = old.holdLeft_;
-    open_ = old.open_;
+    law_.holdLeft = old.law_.holdLeft;
+    law_.open = old.law_.open;
 }
 
 }  // namespace foh::dsp

@@ -10,6 +10,7 @@
 #include "dsp/BypassFade.h"
 #include "dsp/CascadeBank.h"
 #include "dsp/DynamicsKit.h"
+#include "dsp/DynamicsLaws.h"
 #include "dsp/LevelDetector.h"
 
 namespace foh::dsp {
@@ -24,13 +25,13 @@ public:
     void continueFrom(Gate& old) FOH_RT;
 
     void setOn(bool on, bool snap) FOH_RT { fade_.set(on, snap); }
-    void setMode(int mode) FOH_RT { mode_ = mode == ExpanderMode ? ExpanderMode : GateMode; }
+    void setMode(int mode) FOH_RT { law_.expander = mode == ExpanderMode ? 1.0f : 0.0f; }
     void setThreshold(float db) FOH_RT;
-    void setRange(float db) FOH_RT { range_ = std::max(0.0f, db); }
-    void setRatio(float ratio) FOH_RT { ratio_ = ratio; }
-    void setAttack(float ms) FOH_RT { attackMs_ = ms; }
-    void setHold(float ms) FOH_RT { holdMs_ = ms; }
-    void setRelease(float ms) FOH_RT { releaseMs_ = ms; }
+    void setRange(float db) FOH_RT { law_.range = std::max(0.0f, db); }
+    void setRatio(float ratio) FOH_RT { law_.ratio = ratio; }
+    void setAttack(float ms) FOH_RT { law_.attackMs = ms; }
+    void setHold(float ms) FOH_RT { law_.holdMs = ms; }
+    void setRelease(float ms) FOH_RT { law_.releaseMs = ms; }
     void setKeyFilter(bool on) FOH_RT { keyFilterOn_ = on; }
     void setKeyFrequency(float hz) FOH_RT;
 
@@ -46,32 +47,31 @@ public:
     [[nodiscard]] float measure(const float* keyA, const float* keyB, int m) FOH_RT {
         return detector_.measure(keyA, keyB, m);
     }
-    [[nodiscard]] float controlStep(float level, int m) FOH_RT;
+    [[nodiscard]] float controlStep(float level, int m) FOH_RT { return law_.step(level, static_cast<float>(m)); }
+    /// The control law's parameters and state: the graph runs eight gates' steps in SIMD lanes (dsp/ControlLanes).
+    [[nodiscard]] GateLaw<float>& law() FOH_RT { return law_; }
     void applyGains(float* buf, const float* band, const float* gains, int n, float* scratch) FOH_RT;
-    /// The key filter as a CascadeBank job on `buf` (a copy of the key).
-    void describeKeyFilter(CascadeJob& job, float* buf) FOH_RT { job = CascadeJob::single(buf, keyFilter_, keyState_[0]); }
+    /// The key filter as a CascadeBank job: `key` filtered into `buf`.
+    void describeKeyFilter(CascadeJob& job, const float* key, float* buf) FOH_RT {
+        job = CascadeJob::single(key, buf, keyFilter_, keyState_[0]);
+    }
 
-    [[nodiscard]] bool isOpen() const FOH_RT { return open_; }
+    [[nodiscard]] bool isOpen() const FOH_RT { return law_.open > 0.5f; }
     /// Largest attenuation (positive dB) since the last call, and whether it was open at any time since.
-    [[nodiscard]] float takeGainReductionDb() FOH_RT { return meter_.take(); }
+    [[nodiscard]] float takeGainReductionDb() FOH_RT { return takeReduction(law_); }
     [[nodiscard]] bool takeWasOpen() FOH_RT;
 
 private:
     double sampleRate_ = 48000.0;
     BypassFade fade_;
     LevelDetector detector_;
-    int mode_ = GateMode;
-    float thresholdDb_ = -40.0f, threshold_ = 0.01f, range_ = 40.0f, ratio_ = 2.0f;
-    float attackMs_ = 1.0f, holdMs_ = 50.0f, releaseMs_ = 200.0f;
+    GateLaw<float> law_{.threshold = 0.01f, .thresholdDb = -40.0f, .range = 40.0f, .ratio = 2.0f, .expander = 0.0f,
+                        .attackMs = 1.0f, .holdMs = 50.0f, .releaseMs = 200.0f, .rate = 48000.0f, .gainDb = 0.0f,
+                        .holdLeft = 0.0f, .open = 1.0f, .wasOpen = 0.0f, .reduction = 0.0f};
     bool keyFilterOn_ = false;
     BiquadCoeffs keyFilter_;
     BiquadState keyState_[2];
-    float gainDb_ = 0.0f;  ///< 0 (open) .. -range (closed)
     InterpolatedGain gain_;
-    float holdLeft_ = 0.0f;  ///< samples
-    bool open_ = true;
-    ReductionMeter meter_;
-    bool wasOpen_ = false;
 };
 
 }  // namespace foh::dsp

@@ -73,6 +73,7 @@ void HighPass::run(float* buf, int n) FOH_RT {
 
 void HighPass::describe(CascadeJob& job, float* buf) FOH_RT {
     job.buf = buf;
+    job.in = nullptr;  // in place (the job may have held a key filter's in an earlier stage)
     job.sections = slope_ == Slope12 ? 1 : 2;
     for (int k = 0; k < job.sections; ++k) {
         job.coeffs[k] = &sections_[k];

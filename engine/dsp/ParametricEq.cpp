@@ -102,6 +102,7 @@ bool ParametricEq::steady() const FOH_RT {
 
 void ParametricEq::describe(CascadeJob& job, float* buf) FOH_RT {
     job.buf = buf;
+    job.in = nullptr;  // in place (the job may have held a key filter's in an earlier stage)
     job.sections = 0;
     for (Band& b : bands_) {
         if (!b.fade.fullyOn() || b.transparent()) continue;
