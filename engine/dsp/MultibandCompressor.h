@@ -29,6 +29,7 @@
 
 #include "dsp/Crossover.h"
 #include "dsp/DynamicsKit.h"
+#include "dsp/ReductionMeter.h"
 #include "dsp/LinearRamp.h"
 #include "rt/Realtime.h"
 
