@@ -225,6 +225,9 @@ void MasterChain::takeMeters_rt(MasterMeters& m) FOH_RT {
     const dsp::LoudnessTarget& t = dsp::kLoudnessTargets[static_cast<std::size_t>(target_)];
     m.targetLufs = static_cast<float>(t.integratedLufs);
     m.targetCeiling = static_cast<float>(t.truePeakCeilingDbtp);
+    const dsp::TargetDistance d = dsp::distanceFromTarget(t, m.integrated, m.truePeakMax);
+    m.fromTargetLu = m.integrated > -70.0f ? static_cast<float>(d.loudnessLu) : 0.0f;
+    m.overCeilingDb = m.truePeakMax > -200.0f ? static_cast<float>(d.truePeakDb) : 0.0f;
 }
 
 }  // namespace foh

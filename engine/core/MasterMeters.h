@@ -15,6 +15,9 @@ struct MasterMeters {
     float momentary = -200.0f, shortTerm = -200.0f, integrated = -200.0f, range = 0.0f;  ///< LUFS, LU
     float truePeakMax = -200.0f, truePeakMomentary = -200.0f;                             ///< dBTP
     float targetLufs = -23.0f, targetCeiling = -1.0f;
+    /// How far from the target: integrated - target (LU; +2 = 2 LU too loud) and true-peak max - ceiling (dB; > 0 =
+    /// over). 0 while nothing has been integrated yet.
+    float fromTargetLu = 0.0f, overCeilingDb = 0.0f;
 
     /// Folds a later packet in: reductions keep their largest, readouts take the newer values.
     void merge(const MasterMeters& o) noexcept {
@@ -25,6 +28,7 @@ struct MasterMeters {
         momentary = o.momentary, shortTerm = o.shortTerm, integrated = o.integrated, range = o.range;
         truePeakMax = o.truePeakMax, truePeakMomentary = o.truePeakMomentary;
         targetLufs = o.targetLufs, targetCeiling = o.targetCeiling;
+        fromTargetLu = o.fromTargetLu, overCeilingDb = o.overCeilingDb;
     }
     void clearReductions() noexcept {
         compGrDb = limitGrDb = 0.0f;

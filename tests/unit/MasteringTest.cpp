@@ -157,6 +157,8 @@ TEST_CASE("the loudness readouts and the platform target come back with the mete
     CHECK(m.master.truePeakMax == Approx(-23.0).margin(0.2));
     CHECK(m.master.targetLufs == -14.0f);
     CHECK(m.master.targetCeiling == -1.0f);
+    CHECK(m.master.fromTargetLu == Approx(-23.0 + 14.0).margin(0.1));  // 9 LU below Spotify's target
+    CHECK(m.master.overCeilingDb == Approx(-23.0 + 1.0).margin(0.2));
     // Reset starts the integration over; pause holds it.
     desk.set("/main/loud/reset", 1.0f);
     desk.set("/main/loud/reset", 0.0f);
