@@ -11,8 +11,8 @@ namespace foh {
 
 void BusStrip::prepare(double sampleRate, int maxBlock) {
     sampleRate_ = sampleRate;
-    gainRampSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kGainRampSeconds * sampleRate)));
-    muteFadeSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kMuteFadeSeconds * sampleRate)));
+    gainRampSamples_ = dsp::rampSamplesFor(ChannelStrip::kGainRampSeconds, sampleRate);
+    muteFadeSamples_ = dsp::rampSamplesFor(ChannelStrip::kMuteFadeSeconds, sampleRate);
     eq_.prepare(sampleRate);
     comp_.prepare(sampleRate);
     delay_.prepare(sampleRate, maxBlock);
@@ -78,22 +78,14 @@ void BusStrip::updateMainTarget_rt(bool snap) FOH_RT {
 }
 
 void BusStrip::toMain_rt(const float* buf, float* mainL, float* mainR, int n) FOH_RT {
-    if (!mainL_.ramping() && !mainR_.ramping() && mainL_.current() == 0.0f && mainR_.current() == 0.0f) return;
-    for (int i = 0; i < n; ++i) {
-        mainL[i] += buf[i] * mainL_.next();
-        mainR[i] += buf[i] * mainR_.next();
-    }
+    mainL_.mixInto(buf, mainL, n);
+    mainR_.mixInto(buf, mainR, n);
 }
 
 void BusStrip::continueFrom_rt(BusStrip& old) FOH_RT {
-    auto carry = [this](dsp::LinearRamp& mine, const dsp::LinearRamp& theirs) {
-        const float target = mine.target();
-        mine.snapTo(theirs.current());
-        mine.rampTo(target, gainRampSamples_);
-    };
-    carry(post_, old.post_);
-    carry(mainL_, old.mainL_);
-    carry(mainR_, old.mainR_);
+    post_.continueFrom(old.post_, gainRampSamples_);
+    mainL_.continueFrom(old.mainL_, gainRampSamples_);
+    mainR_.continueFrom(old.mainR_, gainRampSamples_);
     if (sampleRate_ == old.sampleRate_) {
         eq_.continueFrom(old.eq_);
         comp_.continueFrom(old.comp_);

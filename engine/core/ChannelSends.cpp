@@ -58,24 +58,15 @@ unsigned ChannelSends::liveTaps(int buses, int fx) const FOH_RT {
     return taps;
 }
 
-void ChannelSends::add(Send& s, const float* x, float* dst, int n) FOH_RT {
-    if (!s.gain.ramping()) {
-        const float g = s.gain.current();
-        for (int i = 0; i < n; ++i) dst[i] += x[i] * g;
-        return;
-    }
-    for (int i = 0; i < n; ++i) dst[i] += x[i] * s.gain.next();
-}
-
 void ChannelSends::mix_rt(const float* x, Tap tap, float* const* bus, int buses, float* const* fxIn, int fx,
                           int n) FOH_RT {
     for (int b = 0; b < buses; ++b) {
         Send& s = buses_[static_cast<std::size_t>(b)];
-        if (s.tap == tap && s.live()) add(s, x, bus[b], n);
+        if (s.tap == tap && s.live()) s.gain.mixInto(x, bus[b], n);
     }
     for (int k = 0; k < fx; ++k) {
         Send& s = fx_[static_cast<std::size_t>(k)];
-        if (s.tap == tap && s.live()) add(s, x, fxIn[k], n);
+        if (s.tap == tap && s.live()) s.gain.mixInto(x, fxIn[k], n);
     }
 }
 

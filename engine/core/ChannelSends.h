@@ -45,7 +45,6 @@ public:
 
 private:
     void set(Send& s, float gain, Tap tap, int rampSamples, bool snap) FOH_RT;
-    static void add(Send& s, const float* x, float* dst, int n) FOH_RT;
 
     int pending_ = 0;  ///< sends waiting to change tap
     std::array<Send, kMaxBuses> buses_{};

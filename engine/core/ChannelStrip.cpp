@@ -11,8 +11,8 @@ namespace foh {
 
 void ChannelStrip::prepare(double sampleRate, int maxBlock) {
     sampleRate_ = sampleRate;
-    gainRampSamples_ = std::max(1, static_cast<int>(std::lround(kGainRampSeconds * sampleRate)));
-    muteFadeSamples_ = std::max(1, static_cast<int>(std::lround(kMuteFadeSeconds * sampleRate)));
+    gainRampSamples_ = dsp::rampSamplesFor(kGainRampSeconds, sampleRate);
+    muteFadeSamples_ = dsp::rampSamplesFor(kMuteFadeSeconds, sampleRate);
     hpf_.prepare(sampleRate);
     gate_.prepare(sampleRate);
     eq_.prepare(sampleRate);
@@ -87,16 +87,11 @@ void ChannelStrip::applyEq_rt(ChannelParam param, float value, bool snap) FOH_RT
 
 void ChannelStrip::continueFrom_rt(ChannelStrip& old) FOH_RT {
     // Keep our targets (they reflect the newest parameter values) but start from where the old strip's gains are.
-    auto carry = [](dsp::LinearRamp& mine, const dsp::LinearRamp& theirs, int samples) {
-        const float target = mine.target();
-        mine.snapTo(theirs.current());
-        mine.rampTo(target, samples);
-    };
-    carry(trim_, old.trim_, gainRampSamples_);
-    carry(post_, old.post_, gainRampSamples_);
-    carry(mute_, old.mute_, muteFadeSamples_);
-    carry(mainL_, old.mainL_, gainRampSamples_);
-    carry(mainR_, old.mainR_, gainRampSamples_);
+    trim_.continueFrom(old.trim_, gainRampSamples_);
+    post_.continueFrom(old.post_, gainRampSamples_);
+    mute_.continueFrom(old.mute_, muteFadeSamples_);
+    mainL_.continueFrom(old.mainL_, gainRampSamples_);
+    mainR_.continueFrom(old.mainR_, gainRampSamples_);
     sends_.continueFrom_rt(old.sends_, gainRampSamples_);
     if (sampleRate_ == old.sampleRate_) {
         hpf_.continueFrom(old.hpf_);

@@ -12,8 +12,8 @@ namespace foh {
 
 void FxSlot::prepare(double sampleRate, int maxBlock) {
     sampleRate_ = sampleRate;
-    gainRampSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kGainRampSeconds * sampleRate)));
-    muteFadeSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kMuteFadeSeconds * sampleRate)));
+    gainRampSamples_ = dsp::rampSamplesFor(ChannelStrip::kGainRampSeconds, sampleRate);
+    muteFadeSamples_ = dsp::rampSamplesFor(ChannelStrip::kMuteFadeSeconds, sampleRate);
     reverb_.prepare(sampleRate, maxBlock);
     delay_.prepare(sampleRate, maxBlock);
     for (std::size_t p = 0; p < kFxParams.size(); ++p) setParam_rt(static_cast<FxParam>(p), kFxParams[p].def, true);
@@ -122,16 +122,6 @@ void FxSlot::process_rt(const float* in, float* outL, float* outR, float* scratc
     }
 }
 
-void FxSlot::addRamped(dsp::LinearRamp& g, const float* x, float* dst, int n) FOH_RT {
-    if (!g.ramping()) {
-        const float k = g.current();
-        if (k == 0.0f) return;
-        for (int i = 0; i < n; ++i) dst[i] += x[i] * k;
-        return;
-    }
-    for (int i = 0; i < n; ++i) dst[i] += x[i] * g.next();
-}
-
 void FxSlot::toMain_rt(const float* l, const float* r, float* mainL, float* mainR, int n) FOH_RT {
     if (!main_.ramping() && main_.current() == 0.0f) return;
     for (int i = 0; i < n; ++i) {
@@ -160,8 +150,8 @@ bool FxSlot::feedsBus(int bus) const FOH_RT {
 }
 
 void FxSlot::toBus_rt(int bus, const float* l, const float* r, float* dst, int n) FOH_RT {
-    addRamped(busL_[static_cast<std::size_t>(bus)], l, dst, n);
-    addRamped(busR_[static_cast<std::size_t>(bus)], r, dst, n);
+    busL_[static_cast<std::size_t>(bus)].mixInto(l, dst, n);
+    busR_[static_cast<std::size_t>(bus)].mixInto(r, dst, n);
 }
 
 void FxSlot::setFxGain_rt(int fx, float gain, bool snap) FOH_RT {
@@ -170,20 +160,17 @@ void FxSlot::setFxGain_rt(int fx, float gain, bool snap) FOH_RT {
 }
 
 void FxSlot::toFx_rt(int fx, const float* sum, float* dst, int n) FOH_RT {
-    addRamped(fx_[static_cast<std::size_t>(fx)], sum, dst, n);
+    fx_[static_cast<std::size_t>(fx)].mixInto(sum, dst, n);
 }
 
 void FxSlot::continueFrom_rt(FxSlot& old) FOH_RT {
-    auto carry = [this](dsp::LinearRamp& mine, const dsp::LinearRamp& theirs) {
-        const float target = mine.target();
-        mine.snapTo(theirs.current());
-        mine.rampTo(target, gainRampSamples_);
-    };
-    carry(type_, old.type_);
-    carry(post_, old.post_);
-    carry(main_, old.main_);
-    for (std::size_t b = 0; b < busL_.size(); ++b) carry(busL_[b], old.busL_[b]), carry(busR_[b], old.busR_[b]);
-    for (std::size_t k = 0; k < fx_.size(); ++k) carry(fx_[k], old.fx_[k]);
+    for (auto [mine, theirs] : {std::pair{&type_, &old.type_}, {&post_, &old.post_}, {&main_, &old.main_}})
+        mine->continueFrom(*theirs, gainRampSamples_);
+    for (std::size_t b = 0; b < busL_.size(); ++b) {
+        busL_[b].continueFrom(old.busL_[b], gainRampSamples_);
+        busR_[b].continueFrom(old.busR_[b], gainRampSamples_);
+    }
+    for (std::size_t k = 0; k < fx_.size(); ++k) fx_[k].continueFrom(old.fx_[k], gainRampSamples_);
     if (sampleRate_ == old.sampleRate_) {
         std::swap(reverb_, old.reverb_);
         asleep_ = old.asleep_;

@@ -44,7 +44,6 @@ public:
 private:
     void updateReturn_rt(int rampSamples, bool snap) FOH_RT;
     [[nodiscard]] double tailSamples() const FOH_RT;
-    static void addRamped(dsp::LinearRamp& g, const float* x, float* dst, int n) FOH_RT;
 
     static constexpr float kSleepBelow = 1e-6f;  ///< -120 dBFS: below any converter's noise floor
     float values_[static_cast<std::size_t>(FxParam::Count)]{};

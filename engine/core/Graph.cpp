@@ -231,13 +231,8 @@ void Graph::continueFrom_rt(Graph& old) FOH_RT {
     for (int s = 0; s < 2; ++s) soloAlign_[s].takeOver(old.soloAlign_[s]);
     alignedTo_ = -1;  // set again at the next block
     refreshRouting_rt(false);
-    auto carry = [this](dsp::LinearRamp& mine, const dsp::LinearRamp& theirs) {
-        const float target = mine.target();
-        mine.snapTo(theirs.current());
-        mine.rampTo(target, strips_.front().gainRampSamples());
-    };
-    carry(soloLevel_, old.soloLevel_);
-    carry(soloMix_, old.soloMix_);
+    soloLevel_.continueFrom(old.soloLevel_, strips_.front().gainRampSamples());
+    soloMix_.continueFrom(old.soloMix_, strips_.front().gainRampSamples());
     // Signal position and the meters not yet published carry over too.
     if (playback_ && playback_ == old.playback_) playPos_ = old.playPos_;
     meters_.merge(old.meters_);

@@ -10,8 +10,8 @@ namespace foh {
 
 void MainBus::prepare(double sampleRate, int maxBlock) {
     chain_.prepare(sampleRate, maxBlock);
-    gainRampSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kGainRampSeconds * sampleRate)));
-    muteFadeSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kMuteFadeSeconds * sampleRate)));
+    gainRampSamples_ = dsp::rampSamplesFor(ChannelStrip::kGainRampSeconds, sampleRate);
+    muteFadeSamples_ = dsp::rampSamplesFor(ChannelStrip::kMuteFadeSeconds, sampleRate);
     for (std::size_t p = 0; p < kMainParams.size(); ++p) setParam_rt(static_cast<MainParam>(p), kMainParams[p].def, true);
 }
 
@@ -33,12 +33,8 @@ void MainBus::setParam_rt(MainParam param, float value, bool snap) FOH_RT {
 
 void MainBus::continueFrom_rt(MainBus& old) FOH_RT {
     chain_.continueFrom_rt(old.chain_);
-    const float target = gain_.target();
-    gain_.snapTo(old.gain_.current());
-    gain_.rampTo(target, gainRampSamples_);
-    const float monoTarget = mono_.target();
-    mono_.snapTo(old.mono_.current());
-    mono_.rampTo(monoTarget, gainRampSamples_);
+    gain_.continueFrom(old.gain_, gainRampSamples_);
+    mono_.continueFrom(old.mono_, gainRampSamples_);
 }
 
 void MainBus::updateGain_rt(int rampSamples, bool snap) FOH_RT {

@@ -132,9 +132,7 @@ void MasterChain::continueFrom_rt(MasterChain& old) FOH_RT {
     std::swap(imageFade_, old.imageFade_);
     std::swap(satFade_, old.satFade_);
     std::swap(limitFade_, old.limitFade_);
-    const float mixTarget = compMix_.target();
-    compMix_.snapTo(old.compMix_.current());
-    compMix_.rampTo(mixTarget, static_cast<int>(0.020 * sampleRate_));
+    compMix_.continueFrom(old.compMix_, static_cast<int>(0.020 * sampleRate_));
     for (std::size_t p = static_cast<std::size_t>(MainParam::EqOn); p < kMainParams.size(); ++p)
         if (static_cast<MainParam>(p) != MainParam::CompMix) setParam_rt(static_cast<MainParam>(p), values_[p], false);
 }

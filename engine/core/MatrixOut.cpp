@@ -11,8 +11,8 @@ namespace foh {
 
 void MatrixOut::prepare(double sampleRate, int maxBlock) {
     sampleRate_ = sampleRate;
-    gainRampSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kGainRampSeconds * sampleRate)));
-    muteFadeSamples_ = std::max(1, static_cast<int>(std::lround(ChannelStrip::kMuteFadeSeconds * sampleRate)));
+    gainRampSamples_ = dsp::rampSamplesFor(ChannelStrip::kGainRampSeconds, sampleRate);
+    muteFadeSamples_ = dsp::rampSamplesFor(ChannelStrip::kMuteFadeSeconds, sampleRate);
     delay_.prepare(sampleRate, maxBlock);
     for (std::size_t p = 0; p < kMatrixParams.size(); ++p)
         setParam_rt(static_cast<MatrixParam>(p), kMatrixParams[p].def, true);
@@ -52,33 +52,18 @@ void MatrixOut::updateSource_rt(int source, bool snap) FOH_RT {
     snap ? r.snapTo(g) : r.rampTo(g, gainRampSamples_);
 }
 
-void MatrixOut::mixInto(dsp::LinearRamp& g, const float* x, float* out, int n) FOH_RT {
-    if (!g.ramping()) {
-        const float k = g.current();
-        if (k == 0.0f) return;
-        for (int i = 0; i < n; ++i) out[i] += x[i] * k;
-        return;
-    }
-    for (int i = 0; i < n; ++i) out[i] += x[i] * g.next();
-}
-
 void MatrixOut::process_rt(const float* const* bus, int buses, const float* mainMono, float* out, float* scratch,
                            int n) FOH_RT {
     std::memset(out, 0, sizeof(float) * static_cast<std::size_t>(n));
-    for (int b = 0; b < buses; ++b) mixInto(source_[static_cast<std::size_t>(b)], bus[b], out, n);
-    mixInto(source_[kMaxBuses], mainMono, out, n);
+    for (int b = 0; b < buses; ++b) source_[static_cast<std::size_t>(b)].mixInto(bus[b], out, n);
+    source_[kMaxBuses].mixInto(mainMono, out, n);
     delay_.process(out, scratch, n);
     post_.applyGain(out, out, n);
 }
 
 void MatrixOut::continueFrom_rt(MatrixOut& old) FOH_RT {
-    auto carry = [this](dsp::LinearRamp& mine, const dsp::LinearRamp& theirs) {
-        const float target = mine.target();
-        mine.snapTo(theirs.current());
-        mine.rampTo(target, gainRampSamples_);
-    };
-    carry(post_, old.post_);
-    for (std::size_t s = 0; s < source_.size(); ++s) carry(source_[s], old.source_[s]);
+    post_.continueFrom(old.post_, gainRampSamples_);
+    for (std::size_t s = 0; s < source_.size(); ++s) source_[s].continueFrom(old.source_[s], gainRampSamples_);
     if (sampleRate_ == old.sampleRate_) delay_.continueFrom(old.delay_);
 }
 

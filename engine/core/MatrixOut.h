@@ -25,7 +25,6 @@ public:
 
 private:
     void updateSource_rt(int source, bool snap) FOH_RT;  ///< source kMaxBuses = main
-    static void mixInto(dsp::LinearRamp& g, const float* x, float* out, int n) FOH_RT;
 
     float values_[static_cast<std::size_t>(MatrixParam::Count)]{};
     std::array<dsp::LinearRamp, kMaxBuses + 1> source_{};

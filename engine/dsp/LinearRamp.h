@@ -7,6 +7,12 @@
 
 namespace foh::dsp {
 
+/// A time as a whole number of samples, at least 1 (ramp and fade lengths).
+[[nodiscard]] inline int rampSamplesFor(double seconds, double sampleRate) {
+    const double n = seconds * sampleRate + 0.5;
+    return n < 1.0 ? 1 : static_cast<int>(n);
+}
+
 class LinearRamp {
 public:
     /// Jumps to `value` with no ramp (used when a snapshot is built from the current parameter values).
@@ -39,6 +45,25 @@ public:
             current_ = target_ - step_ * static_cast<float>(remaining_);
         }
         return current_;
+    }
+
+    /// In a new snapshot: keep this ramp's target (the newest value) but start from where `old` is now, so a graph
+    /// swap never steps.
+    void continueFrom(const LinearRamp& old, int samples) FOH_RT {
+        const float target = target_;
+        snapTo(old.current_);
+        rampTo(target, samples);
+    }
+
+    /// dst[i] += x[i] * ramp: a send, a return, a matrix source. Costs nothing while settled at 0.
+    void mixInto(const float* x, float* dst, int n) FOH_RT {
+        if (remaining_ == 0) {
+            const float g = current_;
+            if (g == 0.0f) return;
+            for (int i = 0; i < n; ++i) dst[i] += x[i] * g;
+            return;
+        }
+        for (int i = 0; i < n; ++i) dst[i] += x[i] * next();
     }
 
     /// out[i] = in[i] * ramp, in place allowed.
