@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <numbers>
 #include <random>
 #include <vector>
@@ -14,6 +15,13 @@ inline std::vector<float> sine(double freq, double rate, std::size_t frames, dou
     for (std::size_t i = 0; i < frames; ++i)
         out[i] = static_cast<float>(peak * std::sin(2.0 * std::numbers::pi * freq * static_cast<double>(i) / rate));
     return out;
+}
+
+/// A unit impulse: 1 at sample 0, then `frames - 1` zeros.
+inline std::vector<float> impulse(std::size_t frames) {
+    std::vector<float> x(frames, 0.0f);
+    x[0] = 1.0f;
+    return x;
 }
 
 inline std::vector<float> constant(std::size_t frames, float value) { return std::vector<float>(frames, value); }
@@ -59,10 +67,31 @@ inline double toneAmplitude(const std::vector<float>& x, double freq, double rat
     return 2.0 * std::sqrt(re * re + im * im) / static_cast<double>(to - from);
 }
 
+/// The complex amplitude of the sinusoid at `freq` in x[from, to) as a - jb: a least-squares fit of a cos + b sin,
+/// exact for a steady sine over any span (a single DFT bin is only exact over whole periods).
+inline std::complex<double> phasor(const std::vector<float>& x, double freq, double rate, std::size_t from, std::size_t to) {
+    double scc = 0.0, sss = 0.0, scs = 0.0, sxc = 0.0, sxs = 0.0;
+    for (std::size_t i = from; i < to; ++i) {
+        const double ph = 2.0 * std::numbers::pi * freq * static_cast<double>(i) / rate;
+        const double c = std::cos(ph), s = std::sin(ph), v = x[i];
+        scc += c * c, sss += s * s, scs += c * s, sxc += v * c, sxs += v * s;
+    }
+    const double det = scc * sss - scs * scs;
+    return {(sxc * sss - sxs * scs) / det, -(sxs * scc - sxc * scs) / det};
+}
+
 /// A span length near `seconds` holding a whole number of periods of `freq`.
 inline std::size_t wholePeriods(double freq, double rate, double seconds) {
     const double periods = std::max(1.0, std::round(seconds * freq));
     return static_cast<std::size_t>(std::round(periods * rate / freq));
+}
+
+/// 1/n-octave steps from 20 Hz: 20 * 2^(k/n) for k = 0 .. 10 n, the last (20.48 kHz) put at 20 kHz.
+inline std::vector<double> octaveSteps(int perOctave) {
+    std::vector<double> f;
+    for (int k = 0; k <= 10 * perOctave; ++k) f.push_back(20.0 * std::pow(2.0, k / static_cast<double>(perOctave)));
+    f.back() = 20000.0;
+    return f;
 }
 
 }  // namespace foh::test

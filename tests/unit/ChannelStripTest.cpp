@@ -6,9 +6,9 @@
 #include <cstring>
 #include <numbers>
 
-#include "backend/OfflineRenderer.h"
 #include "dsp/CascadeBank.h"
 #include "core/Engine.h"
+#include "support/Desk.h"
 #include "support/RtTrap.h"
 #include "support/Signals.h"
 
@@ -16,18 +16,9 @@ using namespace foh;
 
 namespace {
 constexpr double kRate = 48000.0;
-struct Rig {
-    explicit Rig(int channels = 4) : engine(GraphConfig{channels, kRate, 64}), renderer(engine, 64) {
-        queue = engine.openQueue("test");
-    }
-    void set(const std::string& address, float value) {
-        const Checked c = engine.set(*queue, address, value);
-        INFO(c.error);
-        REQUIRE(c.ok);
-    }
-    Engine engine;
-    OfflineRenderer renderer;
-    CommandQueue* queue;
+/// Blocks of 64, the two main outputs.
+struct Rig : test::Desk {
+    explicit Rig(int channels = 4) : test::Desk(GraphConfig{channels, kRate, 64}, 2) {}
 };
 }  // namespace
 

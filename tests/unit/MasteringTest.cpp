@@ -7,8 +7,8 @@
 
 #include <ebur128.h>
 
-#include "backend/OfflineRenderer.h"
 #include "core/Engine.h"
+#include "support/Desk.h"
 #include "support/RtTrap.h"
 #include "support/Signals.h"
 
@@ -18,20 +18,8 @@ namespace {
 constexpr double kRate = 48000.0;
 constexpr int kBlock = 64;
 
-struct Desk {
-    explicit Desk(int channels = 2)
-        : config{channels, kRate, kBlock, 4, 1}, engine(config), renderer(engine, kBlock, config.outputs().allOutputs()) {
-        queue = engine.openQueue("test");
-    }
-    void set(const std::string& address, float value) {
-        const Checked c = engine.set(*queue, address, value);
-        INFO(address << ": " << c.error);
-        REQUIRE(c.ok);
-    }
-    GraphConfig config;
-    Engine engine;
-    OfflineRenderer renderer;
-    CommandQueue* queue;
+struct Desk : test::Desk {
+    explicit Desk(int channels = 2) : test::Desk({channels, kRate, kBlock, 4, 1}) {}
 };
 
 void engageChain(Desk& d) {

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "backend/DummyBackend.h"
-#include "backend/OfflineRenderer.h"
 #include "core/Engine.h"
+#include "support/Desk.h"
 #include "support/RtTrap.h"
 #include "support/Signals.h"
 
@@ -26,28 +26,8 @@ double db(double x) { return std::pow(10.0, x / 20.0); }
 double panLeft(double pan) { return std::cos((pan + 100.0) / 200.0 * std::numbers::pi / 2.0); }
 double panRight(double pan) { return std::sin((pan + 100.0) / 200.0 * std::numbers::pi / 2.0); }
 
-struct Desk {
-    explicit Desk(int channels = 4, int buses = 8, int fx = 2)
-        : config{channels, kRate, kBlock, buses, fx},
-          engine(config),
-          renderer(engine, kBlock, config.outputs().allOutputs()) {
-        queue = engine.openQueue("test");
-    }
-    void set(const std::string& address, float value) {
-        const Checked c = engine.set(*queue, address, value);
-        INFO(address << ": " << c.error);
-        REQUIRE(c.ok);
-    }
-    std::vector<std::vector<float>> render(const std::vector<std::vector<float>>& in, std::size_t n) {
-        return renderer.render(in, n);
-    }
-    [[nodiscard]] int bus(int b) const { return config.outputs().busOut(b - 1); }
-    [[nodiscard]] int mtx(int m) const { return config.outputs().matrixOut(m - 1); }
-    [[nodiscard]] int direct(int c) const { return config.outputs().directOut(c - 1); }
-    GraphConfig config;
-    Engine engine;
-    OfflineRenderer renderer;
-    CommandQueue* queue;
+struct Desk : test::Desk {
+    explicit Desk(int channels = 4, int buses = 8, int fx = 2) : test::Desk({channels, kRate, kBlock, buses, fx}) {}
 };
 
 // Level of a steady signal against its source over a settled window (ramps are 20 ms).

@@ -11,58 +11,18 @@
 
 #include "dsp/Crossover.h"
 #include "rt/Realtime.h"
+#include "support/LinkwitzRiley.h"
 #include "support/Signals.h"
 
 using namespace foh;
-using cd = std::complex<double>;
+using test::cd;
 
 namespace {
-constexpr double kSqrt2 = std::numbers::sqrt2;
-
-/// The bilinear transform prewarped at fc maps the digital frequency f to the analog s = j tan(pi f/fs)/tan(pi fc/fs).
-cd analogS(double f, double fc, double rate) {
-    return {0.0, std::tan(std::numbers::pi * f / rate) / std::tan(std::numbers::pi * fc / rate)};
-}
-// The LR4 branches and their allpass: two second-order Butterworth sections, D = s^2 + sqrt2 s + 1.
-cd lr4Low(cd s) {
-    const cd d = s * s + kSqrt2 * s + 1.0;
-    return 1.0 / (d * d);
-}
-cd lr4High(cd s) {
-    const cd d = s * s + kSqrt2 * s + 1.0;
-    return s * s * s * s / (d * d);
-}
-cd allpass2(cd s) { return (s * s - kSqrt2 * s + 1.0) / (s * s + kSqrt2 * s + 1.0); }
-
-/// |LR4| in dB: the Butterworth |H|^2 = 1 / (1 + W^4), squared, W = tan(pi f/fs)/tan(pi fc/fs) (low) or its inverse.
-double lr4Db(bool high, double f, double fc, double rate) {
-    const double w = std::tan(std::numbers::pi * f / rate) / std::tan(std::numbers::pi * fc / rate);
-    return -20.0 * std::log10(1.0 + std::pow(high ? 1.0 / w : w, 4.0));
-}
-
-using Points = std::array<double, 3>;
-
-/// Expected magnitude of band k: the product of the LR4 branches on its path (the allpasses have magnitude 1).
-double expectedBandDb(int bands, int k, double f, const Points& fc, double rate) {
-    switch (k) {
-        case 0: return lr4Db(false, f, fc[1], rate) + lr4Db(false, f, fc[0], rate);
-        case 1: return lr4Db(false, f, fc[1], rate) + lr4Db(true, f, fc[0], rate);
-        case 2: return lr4Db(true, f, fc[1], rate) + (bands == 4 ? lr4Db(false, f, fc[2], rate) : 0.0);
-        default: return lr4Db(true, f, fc[1], rate) + lr4Db(true, f, fc[2], rate);
-    }
-}
-
-/// The complex band responses of the tree (split at f2, then f1 and f3; each branch compensated by the other's
-/// allpass).
-cd expectedBand(int bands, int k, double f, const Points& fc, double rate) {
-    const cd s1 = analogS(f, fc[0], rate), s2 = analogS(f, fc[1], rate), s3 = analogS(f, fc[2], rate);
-    switch (k) {
-        case 0: return lr4Low(s2) * allpass2(s3) * lr4Low(s1);
-        case 1: return lr4Low(s2) * allpass2(s3) * lr4High(s1);
-        case 2: return lr4High(s2) * allpass2(s1) * (bands == 4 ? lr4Low(s3) : lr4Low(s3) + lr4High(s3));
-        default: return bands == 4 ? lr4High(s2) * allpass2(s1) * lr4High(s3) : 0.0;
-    }
-}
+using test::allpass2;
+using test::analogS;
+using test::lr4Db;
+using test::Points;
+using test::phasor;
 
 struct Split {
     std::array<std::vector<float>, 4> l, r;
@@ -86,19 +46,6 @@ Split render(dsp::Crossover& x, const std::vector<float>& inL, const std::vector
     return out;
 }
 
-/// The complex amplitude of the sinusoid at `freq` in x[from, to) as a - jb: a least-squares fit of a cos + b sin,
-/// exact for a steady sine over any span (a single DFT bin is only exact over whole periods).
-cd phasor(const std::vector<float>& x, double freq, double rate, std::size_t from, std::size_t to) {
-    double scc = 0.0, sss = 0.0, scs = 0.0, sxc = 0.0, sxs = 0.0;
-    for (std::size_t i = from; i < to; ++i) {
-        const double ph = 2.0 * std::numbers::pi * freq * static_cast<double>(i) / rate;
-        const double c = std::cos(ph), s = std::sin(ph), v = x[i];
-        scc += c * c, sss += s * s, scs += c * s, sxc += v * c, sxs += v * s;
-    }
-    const double det = scc * sss - scs * scs;
-    return {(sxc * sss - sxs * scs) / det, -(sxs * scc - sxc * scs) / det};
-}
-
 dsp::Crossover makeCrossover(double rate, int bands, const Points& fc) {
     dsp::Crossover x;
     x.setBandCount(bands, true);
@@ -109,9 +56,7 @@ dsp::Crossover makeCrossover(double rate, int bands, const Points& fc) {
 
 /// Third-octave frequencies from 20 Hz to 20 kHz, plus the crossover points.
 std::vector<double> testFrequencies(const Points& fc) {
-    std::vector<double> f;
-    for (int k = 0; k <= 30; ++k) f.push_back(20.0 * std::pow(2.0, k / 3.0));
-    f.back() = 20000.0;
+    std::vector<double> f = test::octaveSteps(3);
     for (double p : fc) f.push_back(p);
     return f;
 }
@@ -167,7 +112,7 @@ TEST_CASE("each band matches the analytic LR4 magnitude within 0.05 dB and the s
                 CHECK(std::fabs(db(m.sum)) < 0.01);
                 CHECK(std::fabs(db(m.sumRight)) < 0.01);
                 for (int k = 0; k < bands; ++k) {
-                    const double want = expectedBandDb(bands, k, f, fc, rate);
+                    const double want = test::bandDb(bands, k, f, fc, rate);
                     if (want < -60.0) continue;  // deep in the stop band the float noise floor is near; see below
                     INFO("band " << k);
                     CHECK(db(m.band[static_cast<std::size_t>(k)]) == Approx(want).margin(0.05));
@@ -188,8 +133,8 @@ TEST_CASE("the sum stays flat within 0.01 dB with points at 20 and 40 Hz at 96 a
                 const Measured m = measure(x, f, rate, 0.5);  // a 20 Hz point's transient takes ~0.2 s to vanish
                 INFO(rate << " Hz, points " << fc[0] << " " << fc[1] << " " << fc[2] << " Hz, at " << f << " Hz");
                 CHECK(std::fabs(db(m.sum)) < 0.01);
-                if (expectedBandDb(4, 0, f, fc, rate) > -60.0)
-                    CHECK(db(m.band[0]) == Approx(expectedBandDb(4, 0, f, fc, rate)).margin(0.05));
+                if (test::bandDb(4, 0, f, fc, rate) > -60.0)
+                    CHECK(db(m.band[0]) == Approx(test::bandDb(4, 0, f, fc, rate)).margin(0.05));
             }
         }
     }
@@ -239,10 +184,10 @@ TEST_CASE("bandResponse and responseDb follow the analytic LR4 tree", "[dsp][cro
             for (double f : testFrequencies(fc)) {
                 for (int k = 0; k < 4; ++k) {
                     INFO(rate << " Hz, " << bands << " bands, band " << k << " at " << f << " Hz");
-                    const cd want = expectedBand(bands, k, f, fc, rate);
+                    const cd want = test::bandResponse(bands, k, f, fc, rate);
                     CHECK(std::abs(x.bandResponse(k, f) - want) < 1e-4);
-                    if (k < bands && expectedBandDb(bands, k, f, fc, rate) > -60.0)
-                        CHECK(x.responseDb(k, f) == Approx(expectedBandDb(bands, k, f, fc, rate)).margin(0.01));
+                    if (k < bands && test::bandDb(bands, k, f, fc, rate) > -60.0)
+                        CHECK(x.responseDb(k, f) == Approx(test::bandDb(bands, k, f, fc, rate)).margin(0.01));
                 }
             }
         }

@@ -11,15 +11,15 @@
 
 #include "dsp/FxDelay.h"
 #include "rt/Realtime.h"
-#include "support/RtTrap.h"
+#include "support/EffectContracts.h"
 #include "support/Signals.h"
+#include "support/Stereo.h"
 
 using namespace foh;
 
 namespace {
-struct Stereo {
-    std::vector<float> l, r;
-};
+using test::impulse;
+using test::Stereo;
 
 struct Settings {
     float ms = 100.0f;
@@ -42,21 +42,7 @@ dsp::FxDelay makeDelay(double rate, const Settings& s) {
     return d;
 }
 
-Stereo render(dsp::FxDelay& d, const std::vector<float>& x, int block = 256) {
-    Stereo out{std::vector<float>(x.size()), std::vector<float>(x.size())};
-    for (std::size_t pos = 0; pos < x.size(); pos += static_cast<std::size_t>(block)) {
-        const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), x.size() - pos));
-        rt::RealtimeScope scope;
-        d.process(x.data() + pos, out.l.data() + pos, out.r.data() + pos, n);
-    }
-    return out;
-}
-
-std::vector<float> impulse(std::size_t frames) {
-    std::vector<float> x(frames, 0.0f);
-    x[0] = 1.0f;
-    return x;
-}
+Stereo render(dsp::FxDelay& d, const std::vector<float>& x) { return test::renderMonoToStereo(d, x); }
 
 /// |X(f)| of x[from, to) with the time origin at `from` (one DFT bin at any frequency).
 double spectrum(const std::vector<float>& x, std::size_t from, std::size_t to, double freq, double rate) {
@@ -82,9 +68,7 @@ TEST_CASE("with the filters off echo k falls at exactly k N samples with gain fe
     for (const Case c : {Case{44100.0, 1.0f}, Case{48000.0, 1.0f}, Case{48000.0, 3.7f}, Case{44100.0, 125.0f},
                          Case{96000.0, 125.0f}, Case{48000.0, 500.0f}, Case{48000.0, 2000.0f}}) {
         for (float feedback : {0.0f, 60.0f, 95.0f}) {
-            Settings s;
-            s.ms = c.ms;
-            s.feedback = feedback;
+            Settings s{.ms = c.ms, .feedback = feedback};
             dsp::FxDelay d = makeDelay(c.rate, s);
             const auto n = static_cast<std::size_t>(std::lround(c.ms * 1e-3 * c.rate));
             INFO(c.ms << " ms at " << c.rate << " Hz (N = " << n << "), feedback " << feedback << " %");
@@ -110,9 +94,7 @@ TEST_CASE("with the filters off echo k falls at exactly k N samples with gain fe
 }
 
 TEST_CASE("feedback is limited to 95 %", "[dsp][fxdelay]") {
-    Settings s;
-    s.ms = 10.0f;
-    s.feedback = 150.0f;
+    Settings s{.ms = 10.0f, .feedback = 150.0f};
     dsp::FxDelay d = makeDelay(48000.0, s);
     const auto out = render(d, impulse(1500));
     CHECK(out.l[960] == Approx(0.95).margin(1e-6));
@@ -120,10 +102,7 @@ TEST_CASE("feedback is limited to 95 %", "[dsp][fxdelay]") {
 
 TEST_CASE("ping-pong puts the odd echoes left and the even echoes right", "[dsp][fxdelay]") {
     const double rate = 48000.0;
-    Settings s;
-    s.ms = 250.0f;
-    s.feedback = 70.0f;
-    s.pingPong = true;
+    Settings s{.ms = 250.0f, .feedback = 70.0f, .pingPong = true};
     dsp::FxDelay d = makeDelay(rate, s);
     const std::size_t n = 12000;
     const auto out = render(d, impulse(8 * n + 1));
@@ -147,9 +126,7 @@ TEST_CASE("each echo passes the loop filters once more: the high cut darkens eve
         float corner;
     };
     for (const Case c : {Case{false, 2000.0f}, Case{true, 300.0f}}) {
-        Settings s;
-        s.ms = 100.0f;
-        s.feedback = 80.0f;
+        Settings s{.ms = 100.0f, .feedback = 80.0f};
         (c.highPass ? s.lowCut : s.highCut) = c.corner;
         dsp::FxDelay d = makeDelay(rate, s);
         const std::size_t n = 4800;
@@ -201,9 +178,7 @@ TEST_CASE("a time change while a tone plays crossfades without a click", "[dsp][
     };
 
     SECTION("without feedback: two sines of amplitude 0.5, their slope plus 1/960 of their gap") {
-        Settings s;
-        s.ms = 300.0f;
-        s.feedback = 0.0f;
+        Settings s{.ms = 300.0f, .feedback = 0.0f};
         dsp::FxDelay d = makeDelay(rate, s);
         const auto out = play(d);
         CHECK(d.delaySamples() == 48000);
@@ -215,10 +190,7 @@ TEST_CASE("a time change while a tone plays crossfades without a click", "[dsp][
         // Each side is one line read through a crossfade; both taps hold the same 440 Hz signal the side plays, so
         // each is bounded by the side's peak and their gap by twice it (10 % margin for the peak between samples
         // and the fade's own sidebands).
-        Settings s;
-        s.ms = 300.0f;
-        s.feedback = 60.0f;
-        s.pingPong = true;
+        Settings s{.ms = 300.0f, .feedback = 60.0f, .pingPong = true};
         dsp::FxDelay d = makeDelay(rate, s);
         const auto out = play(d);
         for (const std::vector<float>* y : {&out.l, &out.r}) {
@@ -235,9 +207,7 @@ TEST_CASE("switching and sweeping the loop filters and ping-pong while a tone pl
     // everything else keeps the signal in band: the tone's slope times the peak (10 % margin).
     const double rate = 48000.0;
     const double f = 440.0;
-    Settings s;
-    s.ms = 180.0f;
-    s.feedback = 70.0f;
+    Settings s{.ms = 180.0f, .feedback = 70.0f};
     dsp::FxDelay d = makeDelay(rate, s);
     const auto x = test::sine(f, rate, static_cast<std::size_t>(3.0 * rate), 0.5);
     Stereo out{std::vector<float>(x.size()), std::vector<float>(x.size())};
@@ -266,11 +236,7 @@ TEST_CASE("at maximum feedback with the filters in, noise stays bounded", "[dsp]
     // With |F| <= 1, white noise of RMS s comes back at most s / sqrt(1 - 0.95^2) = 3.2 s (the mean of
     // 1 / |1 - g F e^-jwN|^2 over the comb's teeth).
     const double rate = 48000.0;
-    Settings s;
-    s.ms = 50.0f;
-    s.feedback = 95.0f;
-    s.lowCut = 80.0f;
-    s.highCut = 12000.0f;
+    Settings s{.ms = 50.0f, .feedback = 95.0f, .lowCut = 80.0f, .highCut = 12000.0f};
     dsp::FxDelay d = makeDelay(rate, s);
     const auto x = test::noise(static_cast<std::size_t>(10.0 * rate), 0.5f, 5);
     const auto out = render(d, x);
@@ -284,44 +250,18 @@ TEST_CASE("at maximum feedback with the filters in, noise stays bounded", "[dsp]
 TEST_CASE("mix 0 is the dry input exactly, 50 is half of each", "[dsp][fxdelay]") {
     const double rate = 48000.0;
     const auto x = test::noise(24000, 0.5f);
-    Settings s;
-    s.ms = 20.0f;
-    s.highCut = 3000.0f;
-    s.mix = 0.0f;
-    dsp::FxDelay dry = makeDelay(rate, s);
-    const auto d = render(dry, x);
+    const auto [d, w, h] = test::renderAtMixes([&](float mix) {
+        return makeDelay(rate, Settings{.ms = 20.0f, .highCut = 3000.0f, .mix = mix});
+    }, x);
     CHECK(d.l == x);
     CHECK(d.r == x);
-    s.mix = 100.0f;
-    dsp::FxDelay wet = makeDelay(rate, s);
-    const auto w = render(wet, x);
-    s.mix = 50.0f;
-    dsp::FxDelay half = makeDelay(rate, s);
-    const auto h = render(half, x);
-    double worst = 0.0;
-    for (std::size_t i = 0; i < x.size(); ++i) worst = std::max(worst, std::fabs(h.l[i] - (0.5 * x[i] + 0.5 * w.l[i])));
-    CHECK(worst < 1e-6);
+    CHECK(test::halfMixError(h.l, x, w.l) < 1e-6);
 }
 
 TEST_CASE("reset silences the delay and keeps its settings", "[dsp][fxdelay]") {
     const double rate = 48000.0;
-    Settings s;
-    s.ms = 33.0f;
-    s.feedback = 80.0f;
-    s.lowCut = 150.0f;
-    s.highCut = 6000.0f;
-    s.pingPong = true;
-    dsp::FxDelay fresh = makeDelay(rate, s);
-    dsp::FxDelay used = makeDelay(rate, s);
-    (void)render(used, test::noise(20000, 0.5f));
-    {
-        rt::RealtimeScope scope;
-        used.reset();
-    }
-    const auto a = render(fresh, impulse(20000));
-    const auto b = render(used, impulse(20000));
-    CHECK(a.l == b.l);
-    CHECK(a.r == b.r);
+    Settings s{.ms = 33.0f, .feedback = 80.0f, .lowCut = 150.0f, .highCut = 6000.0f, .pingPong = true};
+    test::checkResetIsFresh([&] { return makeDelay(rate, s); }, 20000);
 }
 
 TEST_CASE("msFromTempo gives a note's length at a tempo", "[dsp][fxdelay]") {
@@ -335,47 +275,13 @@ TEST_CASE("msFromTempo gives a note's length at a tempo", "[dsp][fxdelay]") {
 
 TEST_CASE("the delay may process in place (input buffer as an output)", "[dsp][fxdelay]") {
     const double rate = 48000.0;
-    Settings s;
-    s.ms = 2.0f;  // shorter than a block: the loop runs in pieces
-    s.feedback = 60.0f;
-    s.highCut = 5000.0f;
-    s.mix = 40.0f;
-    dsp::FxDelay a = makeDelay(rate, s);
-    dsp::FxDelay b = makeDelay(rate, s);
-    const auto x = test::noise(40 * 256, 0.5f);
-    const auto ref = render(a, x);
-    auto inPlace = x;
-    std::vector<float> left(x.size());
-    for (std::size_t pos = 0; pos < x.size(); pos += 256) {
-        rt::RealtimeScope scope;
-        b.process(inPlace.data() + pos, left.data() + pos, inPlace.data() + pos, 256);
-    }
-    CHECK(left == ref.l);
-    CHECK(inPlace == ref.r);
+    // 2 ms is shorter than a block: the loop runs in pieces
+    Settings s{.ms = 2.0f, .feedback = 60.0f, .highCut = 5000.0f, .mix = 40.0f};
+    test::checkProcessesInPlace([&] { return makeDelay(rate, s); }, test::InPlaceSide::Right);
 }
 
 TEST_CASE("swapping two delays on the audio thread allocates nothing and carries the echoes over", "[dsp][fxdelay]") {
-    // A new graph takes over the running unit by std::swap (FxSlot::continueFrom_rt): moving vectors, no copies.
     const double rate = 48000.0;
-    Settings s;
-    s.ms = 60.0f;
-    s.highCut = 4000.0f;
-    dsp::FxDelay running = makeDelay(rate, s);
-    dsp::FxDelay reference = makeDelay(rate, s);
-    dsp::FxDelay incoming = makeDelay(rate, s);
-    const auto x = test::noise(4800, 0.5f);
-    (void)render(running, x);
-    (void)render(reference, x);
-    test::RtViolationScope violations;
-    {
-        rt::RealtimeScope scope;
-        std::swap(running, incoming);
-    }
-    CHECK(violations.violations().total() == 0);
-    const auto silence = std::vector<float>(9600, 0.0f);
-    const auto a = render(incoming, silence);
-    const auto b = render(reference, silence);
-    CHECK(a.l == b.l);
-    CHECK(a.r == b.r);
-    CHECK(test::peak(a.l, 0, a.l.size()) > 0.01);
+    Settings s{.ms = 60.0f, .highCut = 4000.0f};
+    test::checkSwapCarriesState([&] { return makeDelay(rate, s); });
 }

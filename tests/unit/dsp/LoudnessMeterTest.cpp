@@ -185,32 +185,19 @@ struct Ebur128 {
     ~Ebur128() { ebur128_destroy(&st); }
     Ebur128(const Ebur128&) = delete;
     Ebur128& operator=(const Ebur128&) = delete;
-    double momentary() const {
+    /// What a libebur128 getter `get(st, ..., &v)` writes into v (0 if it writes nothing).
+    template <class Get, class... Args>
+    double read(Get get, Args... args) const {
         double v = 0.0;
-        ebur128_loudness_momentary(st, &v);
+        get(st, args..., &v);
         return v;
     }
-    double shortTerm() const {
-        double v = 0.0;
-        ebur128_loudness_shortterm(st, &v);
-        return v;
-    }
+    double momentary() const { return read(ebur128_loudness_momentary); }
+    double shortTerm() const { return read(ebur128_loudness_shortterm); }
     /// Loudness of the last `ms` milliseconds.
-    double window(unsigned long ms) const {
-        double v = 0.0;
-        ebur128_loudness_window(st, ms, &v);
-        return v;
-    }
-    double integrated() const {
-        double v = 0.0;
-        ebur128_loudness_global(st, &v);
-        return v;
-    }
-    double range() const {
-        double v = 0.0;
-        ebur128_loudness_range(st, &v);
-        return v;
-    }
+    double window(unsigned long ms) const { return read(ebur128_loudness_window, ms); }
+    double integrated() const { return read(ebur128_loudness_global); }
+    double range() const { return read(ebur128_loudness_range); }
 };
 }  // namespace
 

@@ -13,56 +13,25 @@
 
 #include "dsp/MultibandCompressor.h"
 #include "rt/Realtime.h"
+#include "support/LinkwitzRiley.h"
 #include "support/Signals.h"
+#include "support/Stereo.h"
 
 using namespace foh;
-using cd = std::complex<double>;
+using test::cd;
 
 namespace {
-constexpr double kSqrt2 = std::numbers::sqrt2;
+using test::bandDb;
+using test::Points;
+using test::phasor;
+using test::Stereo;
+
 constexpr double kKnee = 6.0;  // the unit's documented fixed knee
 
-// ---- the analytic LR4 tree (bilinear transform prewarped at each point: s = j tan(pi f/fs) / tan(pi fc/fs)) ----
-cd analogS(double f, double fc, double rate) {
-    return {0.0, std::tan(std::numbers::pi * f / rate) / std::tan(std::numbers::pi * fc / rate)};
-}
-cd lr4Low(cd s) {
-    const cd d = s * s + kSqrt2 * s + 1.0;
-    return 1.0 / (d * d);
-}
-cd lr4High(cd s) {
-    const cd d = s * s + kSqrt2 * s + 1.0;
-    return s * s * s * s / (d * d);
-}
-cd allpass2(cd s) { return (s * s - kSqrt2 * s + 1.0) / (s * s + kSqrt2 * s + 1.0); }
-double lr4Db(bool high, double f, double fc, double rate) {
-    const double w = std::tan(std::numbers::pi * f / rate) / std::tan(std::numbers::pi * fc / rate);
-    return -20.0 * std::log10(1.0 + std::pow(high ? 1.0 / w : w, 4.0));
-}
-
-using Points = std::array<double, 3>;
-
-cd bandH(int bands, int k, double f, const Points& fc, double rate) {
-    const cd s1 = analogS(f, fc[0], rate), s2 = analogS(f, fc[1], rate), s3 = analogS(f, fc[2], rate);
-    switch (k) {
-        case 0: return lr4Low(s2) * allpass2(s3) * lr4Low(s1);
-        case 1: return lr4Low(s2) * allpass2(s3) * lr4High(s1);
-        case 2: return lr4High(s2) * allpass2(s1) * (bands == 4 ? lr4Low(s3) : lr4Low(s3) + lr4High(s3));
-        default: return bands == 4 ? lr4High(s2) * allpass2(s1) * lr4High(s3) : 0.0;
-    }
-}
-double bandDb(int bands, int k, double f, const Points& fc, double rate) {
-    switch (k) {
-        case 0: return lr4Db(false, f, fc[1], rate) + lr4Db(false, f, fc[0], rate);
-        case 1: return lr4Db(false, f, fc[1], rate) + lr4Db(true, f, fc[0], rate);
-        case 2: return lr4Db(true, f, fc[1], rate) + (bands == 4 ? lr4Db(false, f, fc[2], rate) : 0.0);
-        default: return lr4Db(true, f, fc[1], rate) + lr4Db(true, f, fc[2], rate);
-    }
-}
 /// The output gain at f when band k is multiplied by g[k].
 double outputDb(int bands, const std::array<double, 4>& g, double f, const Points& fc, double rate) {
     cd sum = 0.0;
-    for (int k = 0; k < bands; ++k) sum += g[static_cast<std::size_t>(k)] * bandH(bands, k, f, fc, rate);
+    for (int k = 0; k < bands; ++k) sum += g[static_cast<std::size_t>(k)] * test::bandResponse(bands, k, f, fc, rate);
     return 20.0 * std::log10(std::abs(sum));
 }
 
@@ -74,30 +43,7 @@ double curveDb(double x, double t, double r, double w) {
 }
 double dbToGain(double db) { return std::pow(10.0, db / 20.0); }
 
-struct Stereo {
-    std::vector<float> l, r;
-};
-
-/// The complex amplitude of the sinusoid at `freq` in x[from, to) as a - jb: a least-squares fit of a cos + b sin,
-/// exact for a steady sine over any span (a single DFT bin is only exact over whole periods).
-cd phasor(const std::vector<float>& x, double freq, double rate, std::size_t from, std::size_t to) {
-    double scc = 0.0, sss = 0.0, scs = 0.0, sxc = 0.0, sxs = 0.0;
-    for (std::size_t i = from; i < to; ++i) {
-        const double ph = 2.0 * std::numbers::pi * freq * static_cast<double>(i) / rate;
-        const double c = std::cos(ph), s = std::sin(ph), v = x[i];
-        scc += c * c, sss += s * s, scs += c * s, sxc += v * c, sxs += v * s;
-    }
-    const double det = scc * sss - scs * scs;
-    return {(sxc * sss - sxs * scs) / det, -(sxs * scc - sxc * scs) / det};
-}
-
-void run(dsp::MultibandCompressor& mb, Stereo& x, std::size_t from, std::size_t to, std::size_t block = 128) {
-    for (std::size_t pos = from; pos < to; pos += block) {
-        const int n = static_cast<int>(std::min(block, to - pos));
-        rt::RealtimeScope scope;
-        mb.process(x.l.data() + pos, x.r.data() + pos, n);
-    }
-}
+void run(dsp::MultibandCompressor& mb, Stereo& x, std::size_t from, std::size_t to) { test::runInPlace(mb, x, from, to, 128); }
 void run(dsp::MultibandCompressor& mb, Stereo& x) { run(mb, x, 0, x.l.size()); }
 
 /// A unit with every band idle (threshold 0 dB: a signal 10 dB under it never reaches the knee) at these points.
@@ -110,10 +56,9 @@ dsp::MultibandCompressor makeIdle(double rate, int bands, const Points& fc) {
     return mb;
 }
 
+/// Sixth-octave frequencies from 20 Hz to 20 kHz, plus the crossover points.
 std::vector<double> sixthOctaves(const Points& fc) {
-    std::vector<double> f;
-    for (int k = 0; k <= 60; ++k) f.push_back(20.0 * std::pow(2.0, k / 6.0));
-    f.back() = 20000.0;
+    std::vector<double> f = test::octaveSteps(6);
     for (double p : fc) f.push_back(p);
     return f;
 }
@@ -447,20 +392,13 @@ TEST_CASE("gain, solo, bypass, threshold, crossover and band-count changes never
         [](dsp::MultibandCompressor& m) { m.setThreshold(2, -40.0f); m.setRatio(2, 20.0f); },  // 20 ms attack
         [](dsp::MultibandCompressor& m) { m.setSolo(0, true, false); },
     };
-    run(mb, x, 0, seg);
-    for (std::size_t c = 0; c < changes.size(); ++c) {
-        const std::size_t from = (c + 1) * seg;
-        {
-            rt::RealtimeScope scope;
-            changes[c](mb);
-        }
-        run(mb, x, from, from + seg);
+    test::runWithChanges(mb, x, seg, 128, changes, [&](std::size_t c, std::size_t from) {
         // A sine of amplitude A moves at most A 2 pi f / fs per sample; a gain that ramps adds |dA| per sample.
         const double amp = std::max(test::peak(x.l, from - 100, from + seg), 1e-3);
         INFO("change " << c);
         CHECK(test::maxStep(x.l, from - 100, from + seg) < 1.1 * amp * 2.0 * std::numbers::pi * f / rate + 0.002);
         CHECK(test::maxStep(x.r, from - 100, from + seg) < 1.1 * amp * 2.0 * std::numbers::pi * f / rate + 0.002);
-    }
+    });
 }
 
 TEST_CASE("a unit that continues from another produces the samples the other would have", "[dsp][multiband]") {

@@ -17,6 +17,18 @@ using namespace foh;
 
 namespace {
 constexpr int kBlock = 256;
+constexpr int kFactors[] = {2, 4, 8};
+constexpr double kRates[] = {44100.0, 48000.0, 96000.0};
+
+/// An oversampler by `factor` prepared for `rate` and blocks of kBlock.
+dsp::Oversampler prepared(double rate, int factor) {
+    dsp::Oversampler os;
+    os.prepare(rate, kBlock, factor);
+    return os;
+}
+
+/// Base-rate samples to skip before measuring: twice the round-trip latency, past the filters' start-up transient.
+std::size_t settled(const dsp::Oversampler& os) { return 2 * static_cast<std::size_t>(os.latency()); }
 
 /// Up then down, the same signal in both channels; returns the left output (the right is checked equal).
 std::vector<float> roundTrip(dsp::Oversampler& os, const std::vector<float>& x, int block = kBlock) {
@@ -69,13 +81,12 @@ double amplitude(const std::vector<float>& x, double freq, double rate, std::siz
 
 TEST_CASE("up then down is flat within 0.01 dB from 10 Hz to 20 kHz at 48 kHz (and to 0.4167 fs at 44.1 and 96 kHz)",
           "[dsp][oversampler]") {
-    for (int factor : {2, 4, 8}) {
-        for (double rate : {44100.0, 48000.0, 96000.0}) {
-            dsp::Oversampler os;
-            os.prepare(rate, kBlock, factor);
+    for (int factor : kFactors) {
+        for (double rate : kRates) {
+            auto os = prepared(rate, factor);
             // Tones on the bins of a span of `span` samples (rate / span Hz apart), up to the flat band's edge.
             const std::size_t span = static_cast<std::size_t>(rate / 10.0);  // 10 Hz bins
-            const std::size_t skip = 2 * static_cast<std::size_t>(os.latency());
+            const std::size_t skip = settled(os);
             double lo = 1e9, hi = -1e9, worstAt = 0.0;
             // Every two octaves from 10 Hz, then closer together towards the edge, where the ripple is largest.
             for (double at48 : {10.0, 40.0, 160.0, 640.0, 2560.0, 6000.0, 10000.0, 14000.0, 17000.0, 18500.0, 19300.0,
@@ -98,12 +109,11 @@ TEST_CASE("up then down is flat within 0.01 dB from 10 Hz to 20 kHz at 48 kHz (a
 
 TEST_CASE("the upsampler's images of in-band tones are at least 90 dB down", "[dsp][oversampler]") {
     const double rate = 48000.0;
-    for (int factor : {2, 4, 8}) {
-        dsp::Oversampler os;
-        os.prepare(rate, kBlock, factor);
+    for (int factor : kFactors) {
+        auto os = prepared(rate, factor);
         const double hiRate = rate * factor;
         const std::size_t span = 4800;  // 10 Hz bins at the base rate, the same bins at the high rate
-        const std::size_t skip = 2 * static_cast<std::size_t>(os.latency());
+        const std::size_t skip = settled(os);
         double worst = -1e9, worstTone = 0.0, worstImage = 0.0;
         for (double f : {1000.0, 7000.0, 15000.0, 19000.0, 20000.0}) {
             os.reset();
@@ -126,12 +136,11 @@ TEST_CASE("the upsampler's images of in-band tones are at least 90 dB down", "[d
 
 TEST_CASE("the downsampler folds nothing back from above fs - 20 kHz louder than -90 dB", "[dsp][oversampler]") {
     const double rate = 48000.0;
-    for (int factor : {2, 4, 8}) {
-        dsp::Oversampler os;
-        os.prepare(rate, kBlock, factor);
+    for (int factor : kFactors) {
+        auto os = prepared(rate, factor);
         const double hiRate = rate * factor;
         const std::size_t span = 4800;
-        const std::size_t skip = 2 * static_cast<std::size_t>(os.latency());
+        const std::size_t skip = settled(os);
         double worst = -1e9, worstTone = 0.0;
         // Tones from the stopband's edge (28 kHz) to the high rate's Nyquist, where the saturator's harmonics land.
         for (double f = 28000.0; f < hiRate / 2.0; f += factor == 2 ? 4000.0 : 9970.0) {
@@ -150,10 +159,9 @@ TEST_CASE("the downsampler folds nothing back from above fs - 20 kHz louder than
 
 TEST_CASE("an impulse comes out of up then down exactly latency() samples later, with a symmetric response",
           "[dsp][oversampler]") {
-    for (int factor : {2, 4, 8}) {
-        for (double rate : {44100.0, 48000.0, 96000.0}) {
-            dsp::Oversampler os;
-            os.prepare(rate, kBlock, factor);
+    for (int factor : kFactors) {
+        for (double rate : kRates) {
+            auto os = prepared(rate, factor);
             const int latency = os.latency();
             std::vector<float> x(1024, 0.0f);
             x[100] = 1.0f;

@@ -11,15 +11,15 @@
 
 #include "dsp/Reverb.h"
 #include "rt/Realtime.h"
-#include "support/RtTrap.h"
+#include "support/EffectContracts.h"
 #include "support/Signals.h"
+#include "support/Stereo.h"
 
 using namespace foh;
 
 namespace {
-struct Stereo {
-    std::vector<float> l, r;
-};
+using test::impulse;
+using test::Stereo;
 
 struct Settings {
     float preDelayMs = 0.0f;
@@ -40,21 +40,7 @@ dsp::Reverb makeReverb(double rate, const Settings& s, int block = 256) {
     return rv;
 }
 
-Stereo render(dsp::Reverb& rv, const std::vector<float>& x, int block = 256) {
-    Stereo out{std::vector<float>(x.size()), std::vector<float>(x.size())};
-    for (std::size_t pos = 0; pos < x.size(); pos += static_cast<std::size_t>(block)) {
-        const int n = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(block), x.size() - pos));
-        rt::RealtimeScope scope;
-        rv.process(x.data() + pos, out.l.data() + pos, out.r.data() + pos, n);
-    }
-    return out;
-}
-
-std::vector<float> impulse(std::size_t frames) {
-    std::vector<float> x(frames, 0.0f);
-    x[0] = 1.0f;
-    return x;
-}
+Stereo render(dsp::Reverb& rv, const std::vector<float>& x) { return test::renderMonoToStereo(rv, x); }
 
 /// RT60 from the energy decay curve (Schroeder's backward integral of h^2), by a least-squares line through the
 /// part between `topDb` and `bottomDb`, extrapolated to -60 dB.
@@ -116,9 +102,7 @@ TEST_CASE("with no damping the tail falls 60 dB in the set decay time (T20 and T
     for (const Case c : {Case{48000.0, 0.5f, 0.5f}, Case{48000.0, 1.5f, 0.5f}, Case{48000.0, 3.0f, 0.5f},
                          Case{96000.0, 1.5f, 0.5f}, Case{48000.0, 1.5f, 0.0f}, Case{48000.0, 1.5f, 1.0f},
                          Case{44100.0, 10.0f, 1.0f}}) {
-        Settings s;
-        s.decay = c.rt60;
-        s.size = c.size;
+        Settings s{.decay = c.rt60, .size = c.size};
         dsp::Reverb rv = makeReverb(c.rate, s);
         // Long enough that the truncation of the integral is 60 dB down: it moves the -35 dB point by < 0.1 %.
         const auto out = render(rv, impulse(static_cast<std::size_t>((1.1 * c.rt60 + 0.2) * c.rate)));
@@ -137,9 +121,7 @@ TEST_CASE("damping keeps the low-frequency decay and shortens the high", "[dsp][
     rt::ScopedFlushDenormals ftz;
     const double rate = 48000.0;
     const auto bands = [rate](float damping) {
-        Settings s;
-        s.decay = 3.0f;
-        s.damping = damping;
+        Settings s{.decay = 3.0f, .damping = damping};
         dsp::Reverb rv = makeReverb(rate, s);
         const auto out = render(rv, impulse(static_cast<std::size_t>(3.5 * rate)));
         // The two bands of the response, split by second-order sections designed here (cookbook low-pass at 250 Hz,
@@ -195,33 +177,18 @@ TEST_CASE("nothing comes out before the pre-delay, and then the response without
 TEST_CASE("mix 0 is the dry input exactly, 100 is wet only, 50 is half of each", "[dsp][reverb]") {
     const double rate = 48000.0;
     const auto x = test::noise(24000, 0.5f);
-    Settings s;
-    s.mix = 0.0f;
-    dsp::Reverb dry = makeReverb(rate, s);
-    const auto d = render(dry, x);
+    const auto [d, w, h] = test::renderAtMixes([&](float mix) { return makeReverb(rate, Settings{.mix = mix}); }, x);
     CHECK(d.l == x);
     CHECK(d.r == x);
 
-    s.mix = 100.0f;
-    dsp::Reverb wet = makeReverb(rate, s);
-    const auto w = render(wet, x);
     CHECK(w.l[0] == 0.0f);  // the input itself never reaches a wet output
-    s.mix = 50.0f;
-    dsp::Reverb half = makeReverb(rate, s);
-    const auto h = render(half, x);
-    double worst = 0.0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        worst = std::max(worst, std::fabs(h.l[i] - (0.5 * x[i] + 0.5 * w.l[i])));
-        worst = std::max(worst, std::fabs(h.r[i] - (0.5 * x[i] + 0.5 * w.r[i])));
-    }
-    CHECK(worst < 1e-6);
+    CHECK(std::max(test::halfMixError(h.l, x, w.l), test::halfMixError(h.r, x, w.r)) < 1e-6);
 }
 
 TEST_CASE("left and right are decorrelated in the tail", "[dsp][reverb]") {
     const double rate = 48000.0;
     for (float damping : {0.0f, 0.5f}) {
-        Settings s;
-        s.damping = damping;
+        Settings s{.damping = damping};
         dsp::Reverb rv = makeReverb(rate, s);
         const auto out = render(rv, impulse(static_cast<std::size_t>(1.1 * rate)));
         // From 100 ms (past the first arrivals) to 1 s, at every lag within +-1 ms.
@@ -236,9 +203,7 @@ TEST_CASE("left and right are decorrelated in the tail", "[dsp][reverb]") {
 
 TEST_CASE("30 s of noise at the longest decay and largest size stays finite and does not build up", "[dsp][reverb]") {
     const double rate = 48000.0;
-    Settings s;
-    s.decay = dsp::Reverb::kMaxDecaySeconds;
-    s.size = 1.0f;
+    Settings s{.decay = dsp::Reverb::kMaxDecaySeconds, .size = 1.0f};
     dsp::Reverb rv = makeReverb(rate, s);
     const auto x = test::noise(static_cast<std::size_t>(30.0 * rate), 0.5f, 3);
     const auto out = render(rv, x);
@@ -265,11 +230,7 @@ TEST_CASE("size, decay, damping and pre-delay changes while noise plays do not c
     // step of the order of the peak itself, more than ten times the bound.
     const double rate = 48000.0;
     const double bound = 2.0 * std::numbers::pi * 350.0 / rate;
-    Settings s;
-    s.decay = 1.0f;
-    s.size = 0.2f;
-    s.damping = 0.2f;
-    s.preDelayMs = 10.0f;
+    Settings s{.preDelayMs = 10.0f, .decay = 1.0f, .damping = 0.2f, .size = 0.2f};
     dsp::Reverb rv = makeReverb(rate, s);
     const auto x = bandLimitedNoise(rate, static_cast<std::size_t>(4.0 * rate), 250.0);
     Stereo out{std::vector<float>(x.size()), std::vector<float>(x.size())};
@@ -296,62 +257,19 @@ TEST_CASE("size, decay, damping and pre-delay changes while noise plays do not c
 
 TEST_CASE("reset silences the reverb and keeps its settings", "[dsp][reverb]") {
     const double rate = 48000.0;
-    Settings s;
-    s.preDelayMs = 12.0f;
-    s.decay = 1.2f;
-    s.damping = 0.4f;
-    s.size = 0.7f;
-    dsp::Reverb fresh = makeReverb(rate, s);
-    dsp::Reverb used = makeReverb(rate, s);
-    (void)render(used, test::noise(24000, 0.5f));
-    {
-        rt::RealtimeScope scope;
-        used.reset();
-    }
-    const auto a = render(fresh, impulse(24000));
-    const auto b = render(used, impulse(24000));
-    CHECK(a.l == b.l);
-    CHECK(a.r == b.r);
+    Settings s{.preDelayMs = 12.0f, .decay = 1.2f, .damping = 0.4f, .size = 0.7f};
+    test::checkResetIsFresh([&] { return makeReverb(rate, s); }, 24000);
 }
 
 TEST_CASE("the reverb may process in place (input buffer as an output)", "[dsp][reverb]") {
     const double rate = 48000.0;
-    Settings s;
-    s.mix = 40.0f;
-    dsp::Reverb a = makeReverb(rate, s, 64);  // pieces of 64 inside blocks of 256
-    dsp::Reverb b = makeReverb(rate, s, 64);
-    const auto x = test::noise(40 * 256, 0.5f);
-    const auto ref = render(a, x);
-    auto inPlace = x;
-    std::vector<float> right(x.size());
-    for (std::size_t pos = 0; pos < x.size(); pos += 256) {
-        rt::RealtimeScope scope;
-        b.process(inPlace.data() + pos, inPlace.data() + pos, right.data() + pos, 256);
-    }
-    CHECK(inPlace == ref.l);
-    CHECK(right == ref.r);
+    Settings s{.mix = 40.0f};
+    // pieces of 64 inside blocks of 256
+    test::checkProcessesInPlace([&] { return makeReverb(rate, s, 64); }, test::InPlaceSide::Left);
 }
 
 TEST_CASE("swapping two reverbs on the audio thread allocates nothing and carries the tail over", "[dsp][reverb]") {
-    // A new graph takes over the running unit by std::swap (FxSlot::continueFrom_rt): moving vectors, no copies.
     const double rate = 48000.0;
     Settings s;
-    dsp::Reverb running = makeReverb(rate, s);
-    dsp::Reverb reference = makeReverb(rate, s);
-    dsp::Reverb incoming = makeReverb(rate, s);
-    const auto x = test::noise(4800, 0.5f);
-    (void)render(running, x);
-    (void)render(reference, x);
-    test::RtViolationScope violations;
-    {
-        rt::RealtimeScope scope;
-        std::swap(running, incoming);
-    }
-    CHECK(violations.violations().total() == 0);
-    const auto silence = std::vector<float>(9600, 0.0f);
-    const auto a = render(incoming, silence);
-    const auto b = render(reference, silence);
-    CHECK(a.l == b.l);
-    CHECK(a.r == b.r);
-    CHECK(test::peak(a.l, 0, a.l.size()) > 0.01);
+    test::checkSwapCarriesState([&] { return makeReverb(rate, s); });
 }

@@ -13,26 +13,21 @@
 #include "dsp/CorrelationMeter.h"
 #include "dsp/StereoImager.h"
 #include "rt/Realtime.h"
+#include "support/LinkwitzRiley.h"
 #include "support/Signals.h"
+#include "support/Stereo.h"
 
 using namespace foh;
-using cd = std::complex<double>;
+using test::cd;
 
 namespace {
-constexpr double kSqrt2 = std::numbers::sqrt2;
+using test::allpass2;
+using test::analogS;
+using test::lr4High;
+using test::lr4Low;
+using test::phasor;
+using test::Stereo;
 
-cd analogS(double f, double fc, double rate) {
-    return {0.0, std::tan(std::numbers::pi * f / rate) / std::tan(std::numbers::pi * fc / rate)};
-}
-cd lr4Low(cd s) {
-    const cd d = s * s + kSqrt2 * s + 1.0;
-    return 1.0 / (d * d);
-}
-cd lr4High(cd s) {
-    const cd d = s * s + kSqrt2 * s + 1.0;
-    return s * s * s * s / (d * d);
-}
-cd allpass2(cd s) { return (s * s - kSqrt2 * s + 1.0) / (s * s + kSqrt2 * s + 1.0); }
 /// The 4th-order Butterworth denominator from its poles: sections s^2 + 2 sin(theta) s + 1, theta = pi/8, 3pi/8.
 cd butterworth4(cd s) {
     return (s * s + 2.0 * std::sin(std::numbers::pi / 8.0) * s + 1.0) *
@@ -49,17 +44,7 @@ double lr8HighDb(double f, double fc, double rate) {
     return -20.0 * std::log10(1.0 + std::pow(w, -8.0));
 }
 
-struct Stereo {
-    std::vector<float> l, r;
-};
-
-void run(dsp::StereoImager& im, Stereo& x, std::size_t from, std::size_t to, std::size_t block = 128) {
-    for (std::size_t pos = from; pos < to; pos += block) {
-        const int n = static_cast<int>(std::min(block, to - pos));
-        rt::RealtimeScope scope;
-        im.process(x.l.data() + pos, x.r.data() + pos, n);
-    }
-}
+void run(dsp::StereoImager& im, Stereo& x, std::size_t from, std::size_t to) { test::runInPlace(im, x, from, to, 128); }
 void run(dsp::StereoImager& im, Stereo& x) { run(im, x, 0, x.l.size()); }
 
 dsp::StereoImager makeImager(double rate, float split, float low, float high, float monoHz) {
@@ -82,18 +67,6 @@ Stereo tone(double f, double rate, std::size_t frames, double ampL, double ampR,
     }
     return x;
 }
-/// The complex amplitude of the sinusoid at `freq` in x[from, to) as a - jb: a least-squares fit of a cos + b sin,
-/// exact for a steady sine over any span (a single DFT bin is only exact over whole periods).
-cd phasor(const std::vector<float>& x, double freq, double rate, std::size_t from, std::size_t to) {
-    double scc = 0.0, sss = 0.0, scs = 0.0, sxc = 0.0, sxs = 0.0;
-    for (std::size_t i = from; i < to; ++i) {
-        const double ph = 2.0 * std::numbers::pi * freq * static_cast<double>(i) / rate;
-        const double c = std::cos(ph), s = std::sin(ph), v = x[i];
-        scc += c * c, sss += s * s, scs += c * s, sxc += v * c, sxs += v * s;
-    }
-    const double det = scc * sss - scs * scs;
-    return {(sxc * sss - sxs * scs) / det, -(sxs * scc - sxc * scs) / det};
-}
 /// The complex amplitudes at the tone of both inputs and outputs, after settling.
 struct Measured {
     cd inL, inR, outL, outR;
@@ -115,12 +88,7 @@ Measured measure(dsp::StereoImager& im, double f, double rate, double ampL, doub
 }
 double db(double x) { return 20.0 * std::log10(x); }
 
-std::vector<double> thirdOctaves() {
-    std::vector<double> f;
-    for (int k = 0; k <= 30; ++k) f.push_back(20.0 * std::pow(2.0, k / 3.0));
-    f.back() = 20000.0;
-    return f;
-}
+std::vector<double> thirdOctaves() { return test::octaveSteps(3); }
 }  // namespace
 
 TEST_CASE("mono bass takes the side down at least 40 dB an octave below its frequency", "[dsp][imager]") {
@@ -253,20 +221,13 @@ TEST_CASE("width, split, and mono bass changes never step the waveform", "[dsp][
         [](dsp::StereoImager& m) { m.setMonoBass(20.0f, false); },   // off
     };
     Stereo x = tone(f, rate, (changes.size() + 1) * seg, 0.5, 0.5, std::numbers::pi / 2.0);  // mid and side
-    run(im, x, 0, seg);
-    for (std::size_t c = 0; c < changes.size(); ++c) {
-        const std::size_t from = (c + 1) * seg;
-        {
-            rt::RealtimeScope scope;
-            changes[c](im);
-        }
-        run(im, x, from, from + seg);
+    test::runWithChanges(im, x, seg, 128, changes, [&](std::size_t c, std::size_t from) {
         INFO("change " << c);
         for (const auto* side : {&x.l, &x.r}) {
             const double amp = test::peak(*side, from - 100, from + seg);
             CHECK(test::maxStep(*side, from - 100, from + seg) < 1.1 * amp * 2.0 * std::numbers::pi * f / rate + 0.002);
         }
-    }
+    });
     CHECK_FALSE(im.monoBassOn());
 }
 

@@ -18,13 +18,12 @@
 #include "dsp/TruePeakLimiter.h"
 #include "rt/Realtime.h"
 #include "support/Signals.h"
+#include "support/Stereo.h"
 
 using namespace foh;
 
 namespace {
-struct Stereo {
-    std::vector<float> l, r;
-};
+using test::Stereo;
 
 constexpr int kBlock = 512;
 
@@ -35,11 +34,7 @@ Stereo render(dsp::TruePeakLimiter& lim, const Stereo& x, bool flush = true) {
         y.l.resize(x.l.size() + static_cast<std::size_t>(lim.latencySamples()), 0.0f);
         y.r.resize(y.l.size(), 0.0f);
     }
-    for (std::size_t pos = 0; pos < y.l.size(); pos += kBlock) {
-        const int n = static_cast<int>(std::min<std::size_t>(kBlock, y.l.size() - pos));
-        rt::RealtimeScope scope;
-        lim.process(y.l.data() + pos, y.r.data() + pos, n);
-    }
+    test::runInPlace(lim, y, 0, y.l.size(), static_cast<std::size_t>(kBlock));
     return y;
 }
 
