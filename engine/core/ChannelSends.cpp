@@ -18,7 +18,7 @@ void ChannelSends::set(Send& s, float gain, Tap tap, int rampSamples, bool snap)
         s.gain.rampTo(0.0f, rampSamples);
         return;
     }
-    if (s.pending && tap == s.tap) {  // changed back before the fade-out ended
+    if (s.pending) {  // changed back before the fade-out ended, or the fade-out has just ended: this is newest
         s.pending = false;
         --pending_;
     }

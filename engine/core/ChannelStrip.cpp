@@ -92,6 +92,8 @@ void ChannelStrip::continueFrom_rt(ChannelStrip& old) FOH_RT {
     mute_.continueFrom(old.mute_, muteFadeSamples_);
     mainL_.continueFrom(old.mainL_, gainRampSamples_);
     mainR_.continueFrom(old.mainR_, gainRampSamples_);
+    aflL_.continueFrom(old.aflL_, gainRampSamples_);
+    aflR_.continueFrom(old.aflR_, gainRampSamples_);
     sends_.continueFrom_rt(old.sends_, gainRampSamples_);
     if (sampleRate_ == old.sampleRate_) {
         hpf_.continueFrom(old.hpf_);
@@ -111,7 +113,8 @@ void ChannelStrip::updateTrimTarget_rt(bool snap) FOH_RT {
 
 void ChannelStrip::updatePostTarget_rt(int rampSamples, bool snap) FOH_RT {
     // A DCA offset adds to the fader in dB; -inf anywhere is silence.
-    const float g = muted() ? 0.0f : dsp::dbToGain(param(ChannelParam::Fader) + groupOffsetDb_);
+    // Fader plus DCA offsets stop at the fader's top (+10 dB), as on a desk: eight DCAs at +10 cannot add 80 dB.
+    const float g = muted() ? 0.0f : dsp::dbToGain(std::min(param(ChannelParam::Fader) + groupOffsetDb_, spec(ChannelParam::Fader).max));
     snap ? post_.snapTo(g) : post_.rampTo(g, rampSamples);
     const float m = muted() ? 0.0f : 1.0f;
     snap ? mute_.snapTo(m) : mute_.rampTo(m, muteFadeSamples_);
@@ -123,9 +126,13 @@ void ChannelStrip::updatePanTarget_rt(int rampSamples, bool snap) FOH_RT {
     if (snap) {
         mainL_.snapTo(g.left * assign);
         mainR_.snapTo(g.right * assign);
+        aflL_.snapTo(g.left);
+        aflR_.snapTo(g.right);
     } else {
         mainL_.rampTo(g.left * assign, rampSamples);
         mainR_.rampTo(g.right * assign, rampSamples);
+        aflL_.rampTo(g.left, gainRampSamples_);
+        aflR_.rampTo(g.right, gainRampSamples_);
     }
 }
 
@@ -179,11 +186,8 @@ void ChannelStrip::fader_rt(float* buf, int n, ChannelLevels& levels) FOH_RT {
 void ChannelStrip::pan_rt(const float* buf, float* mainL, float* mainR, float* soloL, float* soloR, int n) FOH_RT {
     // AFL hears the channel where the pan puts it, whether or not it is assigned to main.
     if (soloL != nullptr) {
-        const dsp::PanGains g = dsp::constantPowerPan(param(ChannelParam::Pan));
-        for (int i = 0; i < n; ++i) {
-            soloL[i] += buf[i] * g.left;
-            soloR[i] += buf[i] * g.right;
-        }
+        aflL_.mixInto(buf, soloL, n);
+        aflR_.mixInto(buf, soloR, n);
     }
     if (!mainL_.ramping() && !mainR_.ramping()) {
         const float gl = mainL_.current();

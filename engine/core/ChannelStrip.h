@@ -63,7 +63,9 @@ public:
     /// The delay, and the dynamics' meters for this block. `buf` is then the pre-fader signal.
     void delay_rt(float* buf, float* scratch, int n, ChannelLevels& levels) FOH_RT;
     /// `in` x the mute gain (own mute, DCA and mute-group mutes) -> `out`: what pre-EQ and pre-fader taps send.
-    void muteOnly_rt(const float* in, float* out, int n) FOH_RT { mute_.applyGain(in, out, n); }
+    /// Every tap of one block gets the same stretch of the mute fade; endBlock_rt() moves it on once.
+    void muteOnly_rt(const float* in, float* out, int n) const FOH_RT { mute_.applyGainAhead(in, out, n); }
+    void endBlock_rt(int n) FOH_RT { mute_.advance(n); }
     /// Fader x mute in place, then the post-fader meters.
     void fader_rt(float* buf, int n, ChannelLevels& levels) FOH_RT;
     /// Constant-power pan of the post-fader signal into main L/R (when assigned), and into the AFL solo sides.
@@ -84,7 +86,11 @@ public:
     void setGroupState_rt(float offsetDb, bool muted, bool outOfMain, bool snap) FOH_RT;
     [[nodiscard]] ChannelSends& sends() FOH_RT { return sends_; }
     [[nodiscard]] bool soloed() const FOH_RT { return param(ChannelParam::Solo) >= 0.5f; }
-    [[nodiscard]] bool deessListen() const FOH_RT { return param(ChannelParam::DeessListen) >= 0.5f && deess_.active(); }
+    /// De-esser listen asked for on a de-esser switched in (parameters only, so the solo state follows the switch
+    /// at once; the graph adds the band while the de-esser runs).
+    [[nodiscard]] bool deessListen() const FOH_RT {
+        return param(ChannelParam::DeessListen) >= 0.5f && param(ChannelParam::DeessOn) >= 0.5f;
+    }
     [[nodiscard]] int gainRampSamples() const { return gainRampSamples_; }
     [[nodiscard]] int gateKeySource() const FOH_RT { return static_cast<int>(param(ChannelParam::GateKeySrc)); }
     [[nodiscard]] int compKeySource() const FOH_RT { return static_cast<int>(param(ChannelParam::CompKeySrc)); }
@@ -105,6 +111,7 @@ private:
     dsp::LinearRamp post_;  ///< fader gain (+ DCA offset) x mute
     dsp::LinearRamp mute_;  ///< 0/1: own mute, DCA mute, mute group (pre-fader taps follow it)
     dsp::LinearRamp mainL_, mainR_;  ///< pan gains x main assignment
+    dsp::LinearRamp aflL_, aflR_;    ///< pan gains alone (AFL hears the pan, assigned to main or not)
     ChannelSends sends_;
     float groupOffsetDb_ = 0.0f;
     bool groupMuted_ = false;

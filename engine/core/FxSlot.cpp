@@ -54,7 +54,7 @@ void FxSlot::setParam_rt(FxParam param, float value, bool snap) FOH_RT {
         default:
             if (param >= P::FxSendFirst) {
                 const int fx = (static_cast<int>(param) - static_cast<int>(P::FxSendFirst)) / 2;
-                const float g = feedsFx(fx) ? 0.5f * dsp::dbToGain(this->param(fxToFxParam(fx, 1))) : 0.0f;
+                const float g = this->param(fxToFxParam(fx, 0)) >= 0.5f ? 0.5f * dsp::dbToGain(this->param(fxToFxParam(fx, 1))) : 0.0f;
                 setFxGain_rt(fx, g, snap);
             }
             break;  // return sends into buses: the graph sets them (they depend on bus links)

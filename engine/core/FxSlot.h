@@ -38,7 +38,11 @@ public:
     /// The return into another FX's input: `sum` is L + R; the gain includes the 1/2 of the mono fold.
     void setFxGain_rt(int fx, float gain, bool snap) FOH_RT;
     void toFx_rt(int fx, const float* sum, float* dst, int n) FOH_RT;
-    [[nodiscard]] bool feedsFx(int fx) const FOH_RT { return param(fxToFxParam(fx, 0)) >= 0.5f; }
+    /// Whether the return feeds that FX now: switched on, or still fading out (switching off never cuts).
+    [[nodiscard]] bool feedsFx(int fx) const FOH_RT {
+        const auto& g = fx_[static_cast<std::size_t>(fx)];
+        return g.ramping() || g.current() != 0.0f;
+    }
     [[nodiscard]] bool soloed() const FOH_RT { return param(FxParam::Solo) >= 0.5f; }
 
 private:

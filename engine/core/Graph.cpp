@@ -327,14 +327,16 @@ void Graph::refreshRouting_rt(bool snap) FOH_RT {
         fxReturnsDirty_ = false;
         refreshFxReturns_rt(snap);
     }
+    orderFx_rt();  // every block: a feed fading out still orders the FX until it is silent (8 x 8, cheap)
     if (!groupsDirty_) return;
     groupsDirty_ = false;
-    bool active = false;
-    for (const ChannelStrip& s : strips_) active = active || s.soloed() || s.deessListen();
+    // Real solos take the rest out of main with solo in place; de-esser listen only claims the solo bus.
+    bool active = false, listening = false;
+    for (const ChannelStrip& s : strips_) active = active || s.soloed(), listening = listening || s.deessListen();
     for (const BusStrip& b : buses_) active = active || b.soloed();
     for (const FxSlot& f : fx_) active = active || f.soloed();
-    soloActive_ = active;
-    const float target = active ? 1.0f : 0.0f;
+    soloActive_ = active || listening;
+    const float target = soloActive_ ? 1.0f : 0.0f;
     snap ? soloMix_.snapTo(target) : soloMix_.rampTo(target, strips_.front().gainRampSamples() / 2);
     const bool inPlace = solo_[static_cast<std::size_t>(SoloParam::InPlace)] >= 0.5f;
     for (ChannelStrip& s : strips_) {
@@ -505,7 +507,7 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
         }
         float* d = directOut(c, DirectTap::PostFader);
         if (s.silentOut()) {
-            s.skipOut_rt();
+            s.skipOut_rt();  // (the mute fade moves on with every other channel's, below)
             if (d != nullptr) {
                 std::memset(d, 0, bytes);
                 directAlign_[c].process(d, n);
@@ -522,6 +524,7 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
             directAlign_[c].process(d, n);
         }
     }
+    for (ChannelStrip& s : strips_) s.endBlock_rt(n);
 }
 
 void Graph::runFx_rt(int n) FOH_RT {

@@ -115,7 +115,13 @@ void MasterChain::setParam_rt(MainParam param, float value, bool snap) FOH_RT {
 }
 
 void MasterChain::continueFrom_rt(MasterChain& old) FOH_RT {
-    if (sampleRate_ != old.sampleRate_ || maxBlock_ != old.maxBlock_) return;  // a new rate starts clean
+    if (sampleRate_ != old.sampleRate_) return;  // a new rate starts clean
+    // The loudness measurement runs through a JACK buffer-size change (it works in pieces of its own size).
+    std::swap(loudness_, old.loudness_);
+    if (maxBlock_ != old.maxBlock_) {
+        loudness_.setRunning(values_[static_cast<std::size_t>(MainParam::LoudRun)] >= 0.5f);
+        return;  // the other units' buffers are sized for the old block
+    }
     // Take the old units whole (their buffers move, nothing is allocated), then put our values on them: the values
     // are the newest, and every setter glides.
     for (int s = 0; s < 2; ++s) {
@@ -126,7 +132,6 @@ void MasterChain::continueFrom_rt(MasterChain& old) FOH_RT {
     std::swap(image_, old.image_);
     std::swap(sat_, old.sat_);
     std::swap(limit_, old.limit_);
-    std::swap(loudness_, old.loudness_);
     std::swap(correlation_, old.correlation_);
     std::swap(mbFade_, old.mbFade_);
     std::swap(imageFade_, old.imageFade_);

@@ -1,8 +1,8 @@
 #pragma once
 // Latency compensation: a short delay whose time follows the latency of the main bus's chain (0 while no stage
 // there looks ahead or oversamples; the limiter's lookahead and the saturation's oversampler when they are in), so
-// every other output stays sample-aligned with main. A change of time crossfades the two taps over 10 ms, like
-// the channel delay: a brief blend, never a jump. It always writes, so the line holds the recent past when the
+// every other output stays sample-aligned with main. A change of time crossfades the two taps over 5 ms, as long
+// as the switch of the stage that caused it: a brief blend, never a jump. It always writes, so the line holds the recent past when the
 // time grows. prepare() allocates; process() never does.
 
 #include <algorithm>
@@ -15,7 +15,8 @@ namespace foh::dsp {
 
 class AlignDelay {
 public:
-    static constexpr double kCrossfadeSeconds = 0.010;
+    /// As long as a stage's switch (BypassFade): main and the aligned outputs move in the same 5 ms.
+    static constexpr double kCrossfadeSeconds = 0.005;
 
     void prepare(double sampleRate, int maxDelay, int maxBlock) {
         std::size_t size = 1;

@@ -66,6 +66,21 @@ public:
         for (int i = 0; i < n; ++i) dst[i] += x[i] * next();
     }
 
+    /// out[i] = in[i] * the ramp's next n values, WITHOUT moving it: for a gain several consumers of one block
+    /// read (a channel's mute for its pre-EQ sends, pre-fader sends and direct out); advance(n) once after them.
+    void applyGainAhead(const float* in, float* out, int n) const FOH_RT {
+        int i = 0;
+        for (; i < n && i < remaining_; ++i) out[i] = in[i] * (target_ - step_ * static_cast<float>(remaining_ - i - 1));
+        for (; i < n; ++i) out[i] = in[i] * target_;
+    }
+    /// Moves the ramp on by n samples (what n calls of next() would do).
+    void advance(int n) FOH_RT {
+        if (remaining_ == 0) return;
+        remaining_ = remaining_ > n ? remaining_ - n : 0;
+        current_ = target_ - step_ * static_cast<float>(remaining_);
+        if (remaining_ == 0) current_ = target_;
+    }
+
     /// out[i] = in[i] * ramp, in place allowed.
     void applyGain(const float* in, float* out, int n) FOH_RT {
         int i = 0;

@@ -428,3 +428,66 @@ TEST_CASE("solo never reaches the direct outs", "[routing][solo][direct]") {
         for (std::size_t i = 0; i < a.size(); ++i)
             REQUIRE(after[static_cast<std::size_t>(desk.direct(c))][i] == before[static_cast<std::size_t>(desk.direct(c))][i]);
 }
+
+TEST_CASE("every pre-fader tap of a channel fades with the same mute ramp, without a click", "[routing][mute]") {
+    Desk desk(1, 4, 1);
+    desk.set("/ch/1/fader", 0.0f);
+    desk.set("/ch/1/send/1/level", 0.0f);  // pre-fader
+    desk.set("/ch/1/send/2/level", 0.0f);
+    desk.set("/ch/1/send/2/tap", static_cast<float>(Tap::PreEq));
+    desk.set("/ch/1/direct/tap", 1.0f);  // pre-fader direct out
+    const auto tone = test::sine(1000.0, kRate, 9600, 0.5);
+    (void)desk.render({tone}, tone.size());
+    desk.set("/mgrp/1/mute", 1.0f);
+    desk.set("/ch/1/mgrp/1", 1.0f);
+    const auto out = desk.render({tone}, tone.size());
+    // The tone's own slope plus one step of the 10 ms fade: each tap moves by no more than that per sample.
+    const double bound = 0.5 * 2.0 * std::numbers::pi * 1000.0 / kRate + 0.5 / (0.010 * kRate);
+    for (int o : {desk.bus(1), desk.bus(2), desk.direct(1)}) {
+        const auto& y = out[static_cast<std::size_t>(o)];
+        INFO("output " << o);
+        CHECK(test::maxStep(y, 1, y.size()) <= bound * 1.01);
+        CHECK(test::peak(y, 480, y.size()) == 0.0);  // silent once the 10 ms fade is over, all three
+        CHECK(test::peak(y, 0, 200) > 0.2);          // and still sounding early in the fade
+    }
+}
+
+TEST_CASE("switching an FX-to-FX feed off fades it instead of cutting it", "[routing][fx]") {
+    Desk desk(1, 2, 2);
+    desk.set("/ch/1/fader", 0.0f);
+    desk.set("/ch/1/main/on", 0.0f);
+    desk.set("/ch/1/fxsend/1/level", 0.0f);
+    desk.set("/fx/1/type", 1.0f);  // an echo with a short time, so its output is the tone itself
+    desk.set("/fx/1/delay/ms", 1.0f);
+    desk.set("/fx/1/delay/feedback", 0.0f);
+    desk.set("/fx/1/main/on", 0.0f);
+    desk.set("/fx/2/type", 1.0f);
+    desk.set("/fx/2/delay/ms", 1.0f);
+    desk.set("/fx/2/delay/feedback", 0.0f);
+    desk.set("/fx/1/fxsend/2/on", 1.0f);
+    const auto tone = test::sine(500.0, kRate, 9600, 0.5);
+    (void)desk.render({tone}, tone.size());
+    desk.set("/fx/1/fxsend/2/on", 0.0f);
+    const auto out = desk.render({tone}, tone.size());
+    const double slope = 0.5 * 2.0 * std::numbers::pi * 500.0 / kRate;
+    CHECK(test::maxStep(out[0], 1, out[0].size()) <= slope + 0.5 / (0.020 * kRate) + 1e-4);
+    CHECK(test::peak(out[0], 0, 200) > 0.1);                   // still there as the fade begins
+    CHECK(test::peak(out[0], 2400, out[0].size()) < 1e-6);  // gone after it
+}
+
+TEST_CASE("de-esser listen claims the solo bus only while it runs and never empties main", "[routing][solo][deess]") {
+    Desk desk(2);
+    desk.set("/ch/1/fader", 0.0f);
+    desk.set("/ch/2/fader", 0.0f);
+    desk.set("/ch/1/deess/on", 1.0f);
+    desk.set("/ch/1/deess/listen", 1.0f);
+    desk.set("/solo/inplace", 1.0f);
+    const auto a = test::noise(9600, 0.25f, 1), b = test::noise(9600, 0.25f, 2);
+    auto out = desk.render({a, b}, a.size());
+    // Listen is not a solo: with solo in place both channels stay in main.
+    CHECK(gainOver(out[0], a) > 0.9 * std::sqrt(2.0) * panLeft(0.0) * 0.9);
+    desk.set("/ch/1/deess/on", 0.0f);
+    out = desk.render({a, b}, a.size());
+    // The de-esser is out: the solo bus plays main again.
+    for (std::size_t i = 4800; i < a.size(); ++i) REQUIRE(out[OutputLayout::kSoloL][i] == out[0][i]);
+}

@@ -1,12 +1,15 @@
 // The saturator measured from its output: aliasing as the level at every frequency where a harmonic of the tone
-// folds back (each on a DFT bin of the span, measured with a single-bin DFT), the dry path against the input
+// folds back (each on a DFT bin of a Hann-windowed span of whole periods, measured with a single-bin DFT), the
+// anti-aliased curve's antiderivative and equaliser against their formulas, the dry path against the input
 // delayed, transparency and mix coherence against the delayed input, odd symmetry by negating the input, and
 // sample-to-sample steps against the slope a band-limited signal can have (Bernstein).
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <numbers>
+#include <numeric>
 #include <random>
 #include <vector>
 
@@ -27,7 +30,7 @@ struct Settings {
     float driveDb = 0.0f;
     float mix = 100.0f;
     float trimDb = 0.0f;
-    int oversampling = 4;
+    int oversampling = dsp::Saturation::kAutoOversampling;
 };
 
 dsp::Saturation makeSaturation(double rate, const Settings& s) {
@@ -56,52 +59,103 @@ double folded(double f, int n, double rate) {
     return g > rate / 2.0 ? rate - g : g;
 }
 
-/// The worst folded harmonic of a tone at `f` in y[from, from + span), in dB under the tone; `where` gets its
-/// frequency. Harmonics 2..99 (the curve's harmonics at these levels are below float noise long before that).
-double worstAlias(const std::vector<float>& y, double f, double rate, std::size_t from, std::size_t span, double* where) {
-    const double fundamental = test::toneAmplitude(y, f, rate, from, from + span);
+/// The amplitude of the component at `freq` in y[from, from + span), Hann-windowed (a steady component on a DFT bin
+/// reads exactly, and one elsewhere leaks at most into the next bin and under -31 dB beyond).
+double windowedAmplitude(const std::vector<float>& y, double freq, double rate, std::size_t from, std::size_t span) {
+    std::complex<double> sum = 0.0;
+    for (std::size_t i = 0; i < span; ++i) {
+        const double t = static_cast<double>(i);
+        const double w = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * t / static_cast<double>(span));
+        sum += w * static_cast<double>(y[from + i]) * std::polar(1.0, -2.0 * std::numbers::pi * freq * t / rate);
+    }
+    return 4.0 * std::abs(sum) / static_cast<double>(span);  // the Hann window's mean is 1/2
+}
+
+/// The worst folded harmonic of a tone at `f` (whole Hz, rate whole Hz) in y[from, from + span), in dB under the
+/// tone, among those below `upTo`; `where` gets its frequency. Every harmonic above fs / 2 lands on one of the
+/// multiples of gcd(f, fs) below fs / 2; harmonics 2 .. fs / gcd + 1 reach them all. A folded frequency that is
+/// also a harmonic in the band (the tone itself; at 96 kHz also 30 and 45 kHz) cannot be told from it: left out.
+double worstAlias(const std::vector<float>& y, double f, double rate, std::size_t from, std::size_t span, double upTo,
+                  double* where) {
+    const double fundamental = windowedAmplitude(y, f, rate, from, span);
+    const long grid = std::gcd(std::lround(f), std::lround(rate));
+    const int period = static_cast<int>(std::lround(rate) / grid);
     double worst = -1000.0;
     std::vector<double> seen;
-    for (int n = 2; n < 100; ++n) {
+    for (int n = 2; n <= period + 1; ++n) {
+        if (f * n <= rate / 2.0) continue;  // a harmonic in the band, not folded
         const double g = folded(f, n, rate);
-        if (std::fabs(g - f) < 1e-6 || std::find(seen.begin(), seen.end(), g) != seen.end()) continue;
+        const bool inBand = std::fabs(std::remainder(g, f)) < 1e-6 && g > 0.0;
+        if (inBand || g > upTo || std::find(seen.begin(), seen.end(), g) != seen.end()) continue;
         seen.push_back(g);
         // At 0 Hz and fs / 2 the single-bin DFT reads twice the component: conservative.
-        const double db = dbOf(test::toneAmplitude(y, g, rate, from, from + span) / fundamental);
+        const double db = dbOf(windowedAmplitude(y, g, rate, from, span) / fundamental);
         if (db > worst) worst = db, *where = g;
     }
     return worst;
 }
 }  // namespace
 
-TEST_CASE("a 15 kHz tone at full drive folds every harmonic back at least 60 dB under itself", "[dsp][saturation]") {
-    // 15 kHz at 48 kHz: harmonic 3 is at 45 kHz, 5 at 75 kHz, ... At the 4x rate (192 kHz) everything up to the
-    // 6th harmonic is represented and the downsampler removes it; from the 13th (195 kHz -> 3 kHz) on they fold
-    // within the oversampled signal itself, which no filter can undo. So what 4x can take depends on how hard the
-    // tone hits the curve: at -18 dBFS and +24 dB of drive it reaches 2x the curve's knee (its peaks 6.3 dB under a
-    // linear gain's, harmonic 3 at -15.5 dB, 5 at -28 dB). 8x takes -12 dBFS (4x the knee, harmonic 3 at -11 dB).
-    // The span is 0.2 s: 9600 samples, a whole number of periods of every multiple of 5 Hz, so the tone and all
-    // folded harmonics (multiples of 3 kHz) sit on DFT bins.
-    const double rate = 48000.0, f = 15000.0;
+TEST_CASE("a 15 kHz tone at full drive folds every harmonic back at least 60 dB under itself, up to 0 dBFS in",
+          "[dsp][saturation]") {
+    // At +24 dB of drive a 0 dBFS tone hits the curve at 16x its knee: the output is nearly a square wave, whose
+    // harmonics fall as e^(-0.1 n) / A (the curve's poles at +-i pi / 2 seen through A sin t), so harmonic 27 of
+    // 15 kHz is still only 37 dB down. At 8x (384 kHz) it lands at 405 kHz and folds to 21 kHz; the anti-aliased
+    // curve's mean over each step takes a further 26 dB off it (sinc(405 / 384)), which is what leaves 60 dB.
+    // At 96 kHz the curve runs at 4x, the same 384 kHz: what folds below 20 kHz is as at 48 kHz, but the band passed
+    // reaches 40 kHz, and harmonic 23 (345 kHz) folds to 39 kHz, 52 dB under the tone: ultrasonic, so there only
+    // the audio band is held to 60 dB (8x would take it to 70 dB at twice the cost).
+    // 0.1 s to settle, then 0.2 s: a whole number of periods of the tone and of every folded harmonic at each rate.
     struct Case {
+        double rate;
         int oversampling;
         double levelDb;
     };
-    for (const Case c : {Case{4, -18.0}, Case{8, -12.0}}) {
+    std::vector<Case> cases;
+    for (double rate : {44100.0, 48000.0, 96000.0})
+        for (double level : {0.0, -6.0, -12.0, -18.0})
+            cases.push_back({rate, dsp::Saturation::kAutoOversampling, level});
+    cases.push_back({48000.0, 4, -12.0});  // 4x when asked for: the same curve at half the rate holds to -12 dBFS
+    const double f = 15000.0;
+    for (const Case& c : cases) {
         Settings s;
         s.driveDb = 24.0f;
         s.oversampling = c.oversampling;
-        dsp::Saturation sat = makeSaturation(rate, s);
-        const auto x = test::sine(f, rate, 14400, std::pow(10.0, c.levelDb / 20.0));
+        dsp::Saturation sat = makeSaturation(c.rate, s);
+        const auto from = static_cast<std::size_t>(0.1 * c.rate), span = test::wholePeriods(f, c.rate, 0.2);
+        const auto x = test::sine(f, c.rate, from + span, std::pow(10.0, c.levelDb / 20.0));
         const Stereo y = render(sat, Stereo{x, x});
         double where = 0.0;
-        const double worst = worstAlias(y.l, f, rate, 4800, 9600, &where);
-        const double fundamental = dbOf(test::toneAmplitude(y.l, f, rate, 4800, 14400));
-        INFO(c.oversampling << "x, a " << c.levelDb << " dBFS tone: out at " << fundamental << " dBFS, worst folded "
-                            << "harmonic " << worst << " dB (at " << where << " Hz)");
-        CHECK(fundamental > c.levelDb + 10.0);  // driven: well into the curve (and loud)
+        const double upTo = c.rate > 50000.0 ? 20000.0 : c.rate / 2.0;
+        const double worst = worstAlias(y.l, f, c.rate, from, span, upTo, &where);
+        const double fundamental = dbOf(windowedAmplitude(y.l, f, c.rate, from, span));
+        INFO(c.rate << " Hz, " << sat.oversampling() << "x, a " << c.levelDb << " dBFS tone: out at " << fundamental
+                    << " dBFS, worst folded harmonic below " << upTo << " Hz " << worst << " dB (at " << where
+                    << " Hz)");
+        CHECK(fundamental > c.levelDb + 2.0);  // driven: well into the curve (and loud)
         CHECK(worst <= -60.0);
         CHECK(y.l == y.r);
+    }
+}
+
+TEST_CASE("the anti-aliased curve's parts match their formulas", "[dsp][saturation]") {
+    // The antiderivative against log cosh (where cosh does not overflow) and |x| - log 2 far out; even.
+    for (double v : {0.0, 1e-3, 0.3, 1.0, 4.0, 15.0, 300.0}) {
+        const double expected = v < 300.0 ? std::log(std::cosh(v)) : v - std::numbers::ln2;
+        CHECK(dsp::Saturation::curveAntiderivative(v) == Approx(expected).epsilon(1e-12).margin(1e-15));
+        CHECK(dsp::Saturation::curveAntiderivative(-v) == dsp::Saturation::curveAntiderivative(v));
+    }
+    // The equaliser after the difference quotient's (1 + z^-1) / 2: J samples of delay, flat to sin^2J(w / 2),
+    // so within 1e-6 up to 20 kHz at 4x of 44.1 kHz (w = 0.71; 5e-8 there) and symmetric.
+    const int order = 8;
+    const std::vector<double> e = dsp::Saturation::equaliserTaps(order);
+    REQUIRE(e.size() == 2 * order);
+    for (std::size_t k = 0; k < e.size(); ++k) CHECK(e[k] == Approx(e[e.size() - 1 - k]).margin(1e-12));
+    for (double w = 0.0; w <= 2.0 * std::numbers::pi * 20000.0 / 176400.0; w += 0.01) {
+        std::complex<double> h = 0.0;
+        for (std::size_t k = 0; k < e.size(); ++k) h += e[k] * std::polar(1.0, -w * static_cast<double>(k));
+        h *= 0.5 * (1.0 + std::polar(1.0, -w));
+        CHECK(std::abs(h - std::polar(1.0, -w * order)) <= 1e-6);
     }
 }
 
@@ -113,7 +167,7 @@ TEST_CASE("at 0 % mix the output is the input delayed by latencySamples(), exact
         dsp::Saturation sat = makeSaturation(rate, s);
         const auto latency = static_cast<std::size_t>(sat.latencySamples());
         INFO(rate << " Hz: latency " << latency << " samples");
-        CHECK(static_cast<double>(latency) / rate <= 0.001);
+        CHECK(latency == 40);  // the oversampler's round trip and the curve's stage together, at any rate
         const Stereo x{test::noise(8000, 0.9f, 1), test::noise(8000, 0.9f, 2)};
         const Stereo y = render(sat, x, 100);
         for (std::size_t i = 0; i < latency; ++i) REQUIRE((y.l[i] == 0.0f && y.r[i] == 0.0f));
