@@ -22,6 +22,7 @@
 #include "demo/DemoShow.h"
 #include "fohd/Options.h"
 #include "fohd/StatusLine.h"
+#include "osc/OscServer.h"
 #include "params/ParamCurve.h"
 #include "util/Log.h"
 
@@ -155,6 +156,21 @@ int main(int argc, char** argv) {
         io.stop();
     });
 
+    // OSC on the control thread: its socket is serviced by this io_context.
+    std::unique_ptr<osc::OscServer> oscServer;
+    if (opt.oscPort > 0) {
+        try {
+            oscServer = std::make_unique<osc::OscServer>(io, engine, opt.oscBind, static_cast<std::uint16_t>(opt.oscPort));
+        } catch (const std::exception& e) {
+            if (opt.oscPortGiven) {
+                FOH_LOG_ERROR("%s", e.what());
+                backend->stop();
+                return 1;
+            }
+            FOH_LOG_WARN("%s: running without OSC control (give --osc-port to choose another port)", e.what());
+        }
+    }
+
     const int meterReader = engine.addMeterReader();
     const bool tty = isatty(STDOUT_FILENO) != 0;
     const auto startTime = std::chrono::steady_clock::now();
@@ -194,6 +210,7 @@ int main(int argc, char** argv) {
     io.run();
 
     if (tty) std::printf("\n");
+    oscServer.reset();
     backend->stop();
     engine.housekeeping();
     FOH_LOG_INFO("stopped cleanly");
