@@ -89,7 +89,11 @@ Outcome OscDispatcher::handle(const OscMessage& message) {
     const auto value = argumentValue(*info.spec, message.args[0], why);
     if (!value) return fail(BadKind::WrongType, why);
     const Checked c = norm ? engine_.setNormalized(queue_, info.address, *value) : engine_.set(queue_, *id, *value);
-    if (!c.ok) return fail(BadKind::Refused, c.error);
+    if (!c.ok) {
+        // The engine's reasons start with the address, which /error already carries.
+        const std::string prefix = info.address + ": ";
+        return fail(BadKind::Refused, c.error.starts_with(prefix) ? c.error.substr(prefix.size()) : c.error);
+    }
     return out;
 }
 
