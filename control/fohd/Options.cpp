@@ -46,6 +46,7 @@ const char* usage() {
 "  --osc-port PORT            OSC control port, UDP (default 8000; 0 = no OSC server)\n"
            "  --osc-bind ADDR            IPv4 address the OSC server listens on (default 0.0.0.0)\n"
            "  --list-params              print the parameter registry as Markdown and exit\n"
+           "  --list-osc                 print the OSC address table (types, strings, /norm curves) and exit\n"
            "  --help\n";
 }
 
@@ -68,6 +69,8 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
             o.demo = true;
         } else if (arg == "--list-params") {
             o.listParams = true;
+        } else if (arg == "--list-osc") {
+            o.listOsc = true;
         } else if (arg == "--backend") {
             if (!value(v)) return std::nullopt;
             if (v == "auto") o.backend = BackendChoice::Auto;

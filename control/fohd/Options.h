@@ -29,6 +29,7 @@ struct Options {
     bool oscPortGiven = false;       ///< an explicit --osc-port that cannot be bound is fatal; the default is not
     std::string oscBind = "0.0.0.0";
     bool listParams = false;
+    bool listOsc = false;
     bool help = false;
 };
 
