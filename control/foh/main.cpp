@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <ctime>
 #include <cstdio>
 #include <cstdlib>
@@ -36,14 +37,23 @@ struct State {
     long printed = 0;
 };
 
+// liblo's argument pointers are only 4-byte aligned and lo_arg is an 8-byte union: copy the bytes out.
+template <typename T>
+T readAs(const lo_arg* p) {
+    T v;
+    std::memcpy(&v, static_cast<const void*>(p), sizeof v);
+    return v;
+}
+const char* text(const lo_arg* p) { return static_cast<const char*>(static_cast<const void*>(p)); }
+
 void printMessage(const char* path, const char* types, lo_arg** argv, int argc) {
     std::printf("%s", path);
     for (int i = 0; i < argc; ++i) {
         switch (types[i]) {
-            case LO_FLOAT: std::printf(" %g", static_cast<double>(argv[i]->f)); break;
-            case LO_DOUBLE: std::printf(" %g", argv[i]->d); break;
-            case LO_INT32: std::printf(" %d", argv[i]->i); break;
-            case LO_STRING: std::printf(" %s", &argv[i]->s); break;
+            case LO_FLOAT: std::printf(" %g", static_cast<double>(readAs<float>(argv[i]))); break;
+            case LO_DOUBLE: std::printf(" %g", readAs<double>(argv[i])); break;
+            case LO_INT32: std::printf(" %d", readAs<std::int32_t>(argv[i])); break;
+            case LO_STRING: std::printf(" %s", text(argv[i])); break;
             case LO_TRUE: std::printf(" true"); break;
             case LO_FALSE: std::printf(" false"); break;
             default: std::printf(" <%c>", types[i]); break;
@@ -57,8 +67,8 @@ int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_m
     auto& s = *static_cast<State*>(user);
     const bool isError = std::strcmp(path, "/error") == 0;
     if (!s.want.empty()) {
-        if (isError && argc >= 2 && types[0] == LO_STRING && s.want == &argv[0]->s) {
-            std::fprintf(stderr, "foh: %s: %s\n", &argv[0]->s, types[1] == LO_STRING ? &argv[1]->s : "error");
+        if (isError && argc >= 2 && types[0] == LO_STRING && s.want == text(argv[0])) {
+            std::fprintf(stderr, "foh: %s: %s\n", text(argv[0]), types[1] == LO_STRING ? text(argv[1]) : "error");
             s.done = s.failed = true;
         } else if (s.want == path) {
             printMessage(path, types, argv, argc);

@@ -25,6 +25,13 @@ std::uint32_t readBigEndian32(const std::uint8_t* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
 
+template <typename T>
+T readAs(const void* p) {
+    T v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
 void decodeMessage(std::uint8_t* data, std::size_t size, Decoded& out) {
     int result = 0;
     // liblo byte-swaps arguments in place while it deserialises, so it gets a copy the caller owns.
@@ -42,13 +49,16 @@ void decodeMessage(std::uint8_t* data, std::size_t size, Decoded& out) {
     for (int i = 0; i < argc; ++i) {
         OscArg a;
         a.type = types[i];
+        // liblo's argument pointers are only 4-byte aligned (OSC pads to 4), and lo_arg is an 8-byte union:
+        // reading through its members is misaligned access, so the bytes are copied out.
+        const void* raw = argv[i];
         switch (types[i]) {
-            case LO_FLOAT: a.number = argv[i]->f; break;
-            case LO_INT32: a.number = argv[i]->i; break;
-            case LO_DOUBLE: a.number = argv[i]->d; break;
-            case LO_INT64: a.number = static_cast<double>(argv[i]->h); break;
+            case LO_FLOAT: a.number = readAs<float>(raw); break;
+            case LO_INT32: a.number = readAs<std::int32_t>(raw); break;
+            case LO_DOUBLE: a.number = readAs<double>(raw); break;
+            case LO_INT64: a.number = static_cast<double>(readAs<std::int64_t>(raw)); break;
             case LO_STRING:
-            case LO_SYMBOL: a.text = &argv[i]->s; break;
+            case LO_SYMBOL: a.text = static_cast<const char*>(raw); break;
             default: break;  // T, F, N, I, blobs, ...: the type tag is all the dispatcher needs
         }
         m.args.push_back(std::move(a));
