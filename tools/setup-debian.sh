@@ -35,4 +35,7 @@ fi
 if ! command -v npm >/dev/null 2>&1; then
   ${SUDO:-} apt-get install -y -q --no-install-recommends nodejs npm
 fi
+# The npm `osc` package, an independent OSC client for the system tests (tests/system/osc_npm.sh), pinned by
+# tests/system/npm/package-lock.json. Installed here, never at build or test time.
+npm ci --prefix "$(dirname "$0")/../tests/system/npm" --no-audit --no-fund
 echo "setup-debian: all ${#packages[@]} packages present"

@@ -43,7 +43,10 @@ const char* usage() {
            "  --demo                     play the synthesized demo show into channels 1-4\n"
            "  --status-interval SECONDS  status line period (default 1, 0 = off)\n"
            "  --run-seconds SECONDS      stop after this long (default: until SIGINT/SIGTERM)\n"
+"  --osc-port PORT            OSC control port, UDP (default 8000; 0 = no OSC server)\n"
+           "  --osc-bind ADDR            IPv4 address the OSC server listens on (default 0.0.0.0)\n"
            "  --list-params              print the parameter registry as Markdown and exit\n"
+           "  --list-osc                 print the OSC address table (types, strings, /norm curves) and exit\n"
            "  --help\n";
 }
 
@@ -66,6 +69,8 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
             o.demo = true;
         } else if (arg == "--list-params") {
             o.listParams = true;
+        } else if (arg == "--list-osc") {
+            o.listOsc = true;
         } else if (arg == "--backend") {
             if (!value(v)) return std::nullopt;
             if (v == "auto") o.backend = BackendChoice::Auto;
@@ -107,6 +112,16 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
                 error = "--period must be from 16 to 8192 frames";
                 return std::nullopt;
             }
+        } else if (arg == "--osc-port") {
+            if (!value(v)) return std::nullopt;
+            if (!parseNumber(v, o.oscPort) || o.oscPort < 0 || o.oscPort > 65535) {
+                error = "--osc-port must be a UDP port 0..65535 (0 = no OSC server)";
+                return std::nullopt;
+            }
+            o.oscPortGiven = true;
+        } else if (arg == "--osc-bind") {
+            if (!value(v)) return std::nullopt;
+            o.oscBind = v;
         } else if (arg == "--name") {
             if (!value(v)) return std::nullopt;
             o.name = v;

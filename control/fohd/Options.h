@@ -25,7 +25,11 @@ struct Options {
     bool demo = false;
     double statusInterval = 1.0;  ///< seconds; 0 turns the status line off
     double runSeconds = 0.0;      ///< 0: until SIGINT/SIGTERM
+    int oscPort = 8000;              ///< 0: no OSC server
+    bool oscPortGiven = false;       ///< an explicit --osc-port that cannot be bound is fatal; the default is not
+    std::string oscBind = "0.0.0.0";
     bool listParams = false;
+    bool listOsc = false;
     bool help = false;
 };
 

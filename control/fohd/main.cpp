@@ -22,17 +22,18 @@
 #include "demo/DemoShow.h"
 #include "fohd/Options.h"
 #include "fohd/StatusLine.h"
+#include "osc/OscDispatcher.h"
+#include "osc/OscServer.h"
 #include "params/ParamCurve.h"
 #include "util/Log.h"
 
 namespace {
 
-void printParams(const foh::ParamRegistry& registry) {
-    // One row per kind of parameter, the registry being the source of this table: object 1 stands for every
-    // object of its kind (/ch/N, /bus/N, ...) and the first of a repeated parameter for all of them
-    // (send/B/... for every bus B, fxsend/F/..., dca/D, mgrp/G).
-    std::printf("| address | unit | range | default | 0..1 curve | group | follows link | what it does |\n");
-    std::printf("|---|---|---|---|---|---|---|---|\n");
+/// Calls `row(address, spec)` once per kind of parameter, the registry being the source: object 1 stands for every
+/// object of its kind (/ch/N, /bus/N, ...) and the first of a repeated parameter for all of them (send/B/... for
+/// every bus B, fxsend/F/..., dca/D, mgrp/G).
+template <typename Row>
+void forEachKind(const foh::ParamRegistry& registry, Row&& row) {
     const std::pair<std::string_view, const char*> repeated[] = {
         {"send/", "B"}, {"fxsend/", "F"}, {"dca/", "D"}, {"mgrp/", "G"}, {"bus/", "B"}};
     for (const foh::ParamInfo& p : registry.all()) {
@@ -52,6 +53,15 @@ void printParams(const foh::ParamRegistry& registry) {
         std::string address = foh::ParamRegistry::objectAddress(p.target) + "/";
         if (const std::size_t one = address.find("/1/"); one != std::string::npos) address.replace(one, 3, "/N/");
         address += key;
+        row(address, p);
+    }
+}
+
+void printParams(const foh::ParamRegistry& registry) {
+    std::printf("| address | unit | range | default | 0..1 curve | group | follows link | what it does |\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
+    forEachKind(registry, [](const std::string& address, const foh::ParamInfo& p) {
+        const foh::ParamSpec& s = *p.spec;
         const bool linkable = p.target.object == foh::ObjectKind::Channel || p.target.object == foh::ObjectKind::Bus;
         std::printf("| `%s` | %s | %g .. %g%s | %s | %s | %s | %s | %s |\n", address.c_str(),
                     std::string(foh::unitSymbol(s.unit)).c_str(), static_cast<double>(s.min),
@@ -59,7 +69,24 @@ void printParams(const foh::ParamRegistry& registry) {
                     foh::formatValue(s, s.def).c_str(), std::string(foh::curveName(s.curve)).c_str(),
                     std::string(foh::groupName(s.group)).c_str(), linkable ? (s.followsLink ? "yes" : "no") : "-",
                     std::string(s.help).c_str());
-    }
+    });
+}
+
+/// The OSC view of the registry (docs/OSC.md): what each address answers and pushes, and which strings it takes.
+void printOscAddresses(const foh::ParamRegistry& registry) {
+    std::printf("| address | answers and pushes | strings it accepts | `/norm` curve |\n");
+    std::printf("|---|---|---|---|\n");
+    forEachKind(registry, [](const std::string& address, const foh::ParamInfo& p) {
+        const foh::ParamSpec& s = *p.spec;
+        const foh::osc::OscMessage shown = foh::osc::OscDispatcher::valueMessage(p, s.def);
+        std::string strings;
+        for (const std::string_view c : s.choices) strings += (strings.empty() ? "`" : ", `") + std::string(c) + "`";
+        if (s.unit == foh::Unit::Toggle) strings = "`on`, `off`";
+        if (s.minusInfAtBottom) strings = "`-inf`";
+        std::printf("| `%s` | %s (%s) | %s | %s |\n", address.c_str(), shown.args[0].type == 'i' ? "`i`" : "`f`",
+                    std::string(foh::unitSymbol(s.unit)).c_str(), strings.empty() ? "-" : strings.c_str(),
+                    std::string(foh::curveName(s.curve)).c_str());
+    });
 }
 
 bool applySets(foh::Engine& engine, foh::CommandQueue& queue,
@@ -101,6 +128,10 @@ int main(int argc, char** argv) {
     Engine engine(GraphConfig{opt.channels, opt.rate, opt.period, opt.buses, opt.fx});
     if (opt.listParams) {
         printParams(*engine.registry());
+        return 0;
+    }
+    if (opt.listOsc) {
+        printOscAddresses(*engine.registry());
         return 0;
     }
 
@@ -155,6 +186,21 @@ int main(int argc, char** argv) {
         io.stop();
     });
 
+    // OSC on the control thread: its socket is serviced by this io_context.
+    std::unique_ptr<osc::OscServer> oscServer;
+    if (opt.oscPort > 0) {
+        try {
+            oscServer = std::make_unique<osc::OscServer>(io, engine, opt.oscBind, static_cast<std::uint16_t>(opt.oscPort));
+        } catch (const std::exception& e) {
+            if (opt.oscPortGiven) {
+                FOH_LOG_ERROR("%s", e.what());
+                backend->stop();
+                return 1;
+            }
+            FOH_LOG_WARN("%s: running without OSC control (give --osc-port to choose another port)", e.what());
+        }
+    }
+
     const int meterReader = engine.addMeterReader();
     const bool tty = isatty(STDOUT_FILENO) != 0;
     const auto startTime = std::chrono::steady_clock::now();
@@ -194,6 +240,7 @@ int main(int argc, char** argv) {
     io.run();
 
     if (tty) std::printf("\n");
+    oscServer.reset();
     backend->stop();
     engine.housekeeping();
     FOH_LOG_INFO("stopped cleanly");

@@ -181,6 +181,11 @@ std::optional<float> Engine::get(std::string_view address) const {
     return values_[*id].value;
 }
 
+std::vector<ParamState> Engine::values() const {
+    std::lock_guard lock(control_);
+    return values_;
+}
+
 std::unique_ptr<Graph> Engine::buildGraphLocked(const GraphConfig& config) const {
     return std::make_unique<Graph>(config, *registry_, values_, playback_, playPos_.load(std::memory_order_relaxed));
 }

@@ -49,6 +49,10 @@ public:
     /// Sets from a 0..1 control position through the parameter's curve.
     Checked setNormalized(CommandQueue& queue, std::string_view address, float position);
     [[nodiscard]] std::optional<float> get(std::string_view address) const;
+    /// Every parameter's value and the sequence number of its last change, indexed by ParamId of `registry()`:
+    /// a pusher (the OSC server) copies this and compares sequence numbers to see what changed, from whichever
+    /// control lane. Copies under the control mutex (a few kB); control side only.
+    [[nodiscard]] std::vector<ParamState> values() const;
 
     /// Rebuilds the graph for a new layout and publishes it; parameter values and signal state carry over.
     /// Throws std::invalid_argument for an impossible layout (nothing changes then).

@@ -1,0 +1,174 @@
+// foh: the FOH command line, a thin OSC client of fohd (liblo).
+//   foh [--host H] [--port P] set ADDRESS VALUE   set, and print the value fohd pushes back
+//   foh [--host H] [--port P] get ADDRESS         query, and print the answer
+//   foh [--host H] [--port P] watch [PATTERN]     print every push (OSC pattern, e.g. '/ch/1/*'), until Ctrl-C
+// Exit status: 0 ok, 1 fohd answered with an error or did not answer within --timeout, 2 usage.
+
+#include <lo/lo.h>
+#include <lo/lo_lowlevel.h>
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdint>
+#include <ctime>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace {
+
+volatile std::sig_atomic_t stopRequested = 0;
+
+const char* kUsage =
+    "usage: foh [--host HOST] [--port PORT] [--timeout SECONDS] COMMAND\n"
+    "  set ADDRESS VALUE   set a parameter (a number, -inf, true/false or an enum name) and print its new value\n"
+    "  get ADDRESS         print a parameter's value (ADDRESS/norm: its 0..1 position)\n"
+    "  watch [PATTERN]     print every value fohd pushes (OSC pattern, default '*'; --count N stops after N)\n"
+    "  defaults: --host 127.0.0.1 --port 8000 --timeout 2\n";
+
+struct State {
+    std::string want;  ///< the address whose answer ends set/get; empty for watch
+    std::string pattern = "*";
+    bool done = false;
+    bool failed = false;
+    long printed = 0;
+};
+
+// liblo's argument pointers are only 4-byte aligned and lo_arg is an 8-byte union: copy the bytes out.
+template <typename T>
+T readAs(const lo_arg* p) {
+    T v;
+    std::memcpy(&v, static_cast<const void*>(p), sizeof v);
+    return v;
+}
+const char* text(const lo_arg* p) { return static_cast<const char*>(static_cast<const void*>(p)); }
+
+void printMessage(const char* path, const char* types, lo_arg** argv, int argc) {
+    std::printf("%s", path);
+    for (int i = 0; i < argc; ++i) {
+        switch (types[i]) {
+            case LO_FLOAT: std::printf(" %g", static_cast<double>(readAs<float>(argv[i]))); break;
+            case LO_DOUBLE: std::printf(" %g", readAs<double>(argv[i])); break;
+            case LO_INT32: std::printf(" %d", readAs<std::int32_t>(argv[i])); break;
+            case LO_STRING: std::printf(" %s", text(argv[i])); break;
+            case LO_TRUE: std::printf(" true"); break;
+            case LO_FALSE: std::printf(" false"); break;
+            default: std::printf(" <%c>", types[i]); break;
+        }
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+}
+
+int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_message, void* user) {
+    auto& s = *static_cast<State*>(user);
+    const bool isError = std::strcmp(path, "/error") == 0;
+    if (!s.want.empty()) {
+        if (isError && argc >= 2 && types[0] == LO_STRING && s.want == text(argv[0])) {
+            std::fprintf(stderr, "foh: %s: %s\n", text(argv[0]), types[1] == LO_STRING ? text(argv[1]) : "error");
+            s.done = s.failed = true;
+        } else if (s.want == path) {
+            printMessage(path, types, argv, argc);
+            s.done = true;
+        }
+        return 0;
+    }
+    if (isError || lo_pattern_match(path, s.pattern.c_str())) {
+        printMessage(path, types, argv, argc);
+        ++s.printed;
+    }
+    return 0;
+}
+
+lo_message valueMessage(const std::string& text) {
+    lo_message m = lo_message_new();
+    char* end = nullptr;
+    const float number = std::strtof(text.c_str(), &end);
+    if (!text.empty() && end == text.c_str() + text.size()) lo_message_add_float(m, number);  // also "-inf"
+    else if (text == "true") lo_message_add_true(m);
+    else if (text == "false") lo_message_add_false(m);
+    else lo_message_add_string(m, text.c_str());
+    return m;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string host = "127.0.0.1", port = "8000";
+    double timeout = 2.0;
+    long count = 0;
+    int i = 1;
+    for (; i < argc && std::string_view(argv[i]).starts_with("--"); i += 2) {
+        const std::string_view opt = argv[i];
+        if (opt == "--help") {
+            std::fputs(kUsage, stdout);
+            return 0;
+        }
+        if (i + 1 >= argc) break;
+        if (opt == "--host") host = argv[i + 1];
+        else if (opt == "--port") port = argv[i + 1];
+        else if (opt == "--timeout") timeout = std::atof(argv[i + 1]);
+        else if (opt == "--count") count = std::atol(argv[i + 1]);
+        else {
+            std::fprintf(stderr, "foh: unknown option %s\n%s", argv[i], kUsage);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    const std::string_view command = argv[i];
+    State state;
+    // Any free port (fohd answers the port we send from). liblo picks it with rand(): seeded, or every run of foh
+    // would get the same port and look like the same client to fohd.
+    std::srand(static_cast<unsigned>(getpid()) ^ static_cast<unsigned>(std::time(nullptr)));
+    lo_server server = lo_server_new(nullptr, nullptr);
+    lo_address fohd = lo_address_new(host.c_str(), port.c_str());
+    if (!server || !fohd) {
+        std::fprintf(stderr, "foh: cannot open a UDP socket\n");
+        return 1;
+    }
+    lo_server_add_method(server, nullptr, nullptr, onMessage, &state);
+
+    int rc = 0;
+    if ((command == "set" && i + 2 < argc) || (command == "get" && i + 1 < argc)) {
+        state.want = argv[i + 1];
+        lo_message m = command == "set" ? valueMessage(argv[i + 2]) : lo_message_new();
+        if (lo_send_message_from(fohd, server, argv[i + 1], m) < 0) {
+            std::fprintf(stderr, "foh: send to %s:%s failed: %s\n", host.c_str(), port.c_str(), lo_address_errstr(fohd));
+            rc = 1;
+        }
+        lo_message_free(m);
+        const int steps = static_cast<int>(timeout * 100);
+        for (int k = 0; rc == 0 && !state.done && k < steps; ++k) lo_server_recv_noblock(server, 10);
+        if (rc == 0 && !state.done) {
+            std::fprintf(stderr, "foh: no answer from %s:%s within %gs\n", host.c_str(), port.c_str(), timeout);
+            rc = 1;
+        }
+        if (state.failed) rc = 1;
+    } else if (command == "watch") {
+        if (i + 1 < argc) state.pattern = argv[i + 1];
+        std::signal(SIGINT, [](int) { stopRequested = 1; });
+        std::signal(SIGTERM, [](int) { stopRequested = 1; });
+        // Subscriptions expire after 60 s without a message: renew every 20 s.
+        int sinceRenew = 1 << 30;
+        while (!stopRequested && (count == 0 || state.printed < count)) {
+            if (sinceRenew >= 2000) {
+                lo_send_from(fohd, server, LO_TT_IMMEDIATE, "/subscribe", "");
+                sinceRenew = 0;
+            }
+            lo_server_recv_noblock(server, 10);
+            ++sinceRenew;
+        }
+    } else {
+        std::fputs(kUsage, stderr);
+        rc = 2;
+    }
+    lo_address_free(fohd);
+    lo_server_free(server);
+    return rc;
+}

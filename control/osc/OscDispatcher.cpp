@@ -1,0 +1,100 @@
+#include "osc/OscDispatcher.h"
+
+#include <cmath>
+#include <string_view>
+
+#include "params/ParamCurve.h"
+
+namespace foh::osc {
+namespace {
+
+bool isIntegral(Unit unit) { return unit == Unit::Toggle || unit == Unit::Choice || unit == Unit::Channel; }
+
+/// The operator value an argument stands for, or the reason it stands for none.
+std::optional<float> argumentValue(const ParamSpec& spec, const OscArg& arg, std::string& why) {
+    switch (arg.type) {
+        case 'f':
+        case 'd':
+        case 'i':
+        case 'h': return static_cast<float>(arg.number);
+        case 'T': return 1.0f;
+        case 'F': return 0.0f;
+        case 's':
+        case 'S':
+            for (std::size_t c = 0; c < spec.choices.size(); ++c)
+                if (spec.choices[c] == arg.text) return static_cast<float>(c);
+            if (spec.unit == Unit::Toggle && (arg.text == "on" || arg.text == "off")) return arg.text == "on" ? 1.0f : 0.0f;
+            if (spec.minusInfAtBottom && arg.text == "-inf") return -INFINITY;
+            why = spec.choices.empty() ? "expects a number, not the string '" + arg.text + "'"
+                                       : "'" + arg.text + "' is not one of its choices";
+            return std::nullopt;
+        default: why = std::string("argument type '") + arg.type + "' is not a value"; return std::nullopt;
+    }
+}
+
+}  // namespace
+
+OscMessage OscDispatcher::valueMessage(const ParamInfo& info, float value) {
+    if (isIntegral(info.spec->unit)) return {info.address, {OscArg::i(static_cast<std::int32_t>(std::lround(value)))}};
+    return {info.address, {OscArg::f(value)}};
+}
+
+OscMessage OscDispatcher::errorMessage(const std::string& address, const std::string& reason) {
+    return {"/error", {OscArg::s(address), OscArg::s(reason)}};
+}
+
+Outcome OscDispatcher::handle(const OscMessage& message) {
+    Outcome out;
+    const std::string& address = message.address;
+    auto fail = [&](BadKind kind, const std::string& reason) {
+        out.bad = kind;
+        out.replies.push_back(errorMessage(address, reason));
+        return out;
+    };
+
+    if (address == "/subscribe") {
+        if (message.args.empty()) {
+            out.subscribePort = 0;
+            return out;
+        }
+        const OscArg& a = message.args[0];
+        if (message.args.size() != 1 || (a.type != 'i' && a.type != 'f' && a.type != 'h') ||
+            a.number != std::floor(a.number) || a.number < 1 || a.number > 65535)
+            return fail(BadKind::WrongType, "expects no argument or one port number 1..65535");
+        out.subscribePort = static_cast<int>(a.number);
+        return out;
+    }
+
+    const auto registry = engine_.registry();
+    std::string_view base = address;
+    bool norm = false;
+    auto id = registry->find(base);
+    if (!id && base.ends_with(kNormSuffix)) {
+        base.remove_suffix(std::string_view(kNormSuffix).size());
+        id = registry->find(base);
+        norm = id.has_value();
+    }
+    if (!id) return fail(BadKind::Unknown, "no such parameter");
+    const ParamInfo& info = registry->info(*id);
+
+    if (message.args.empty()) {
+        const float value = engine_.get(info.address).value_or(info.spec->def);
+        if (norm) out.replies.push_back({info.address + kNormSuffix, {OscArg::f(toNormalized(*info.spec, value))}});
+        else out.replies.push_back(valueMessage(info, value));
+        return out;
+    }
+    if (message.args.size() != 1) return fail(BadKind::WrongType, "expects one value (or none, to query)");
+
+    std::string why;
+    const auto value = argumentValue(*info.spec, message.args[0], why);
+    if (!value) return fail(BadKind::WrongType, why);
+    const Checked c = norm ? engine_.setNormalized(queue_, info.address, *value) : engine_.set(queue_, *id, *value);
+    if (!c.ok) {
+        // The engine's reasons start with the address, which /error already carries.
+        const std::string prefix = info.address + ": ";
+        return fail(BadKind::Refused, c.error.starts_with(prefix) ? c.error.substr(prefix.size()) : c.error);
+    }
+    return out;
+}
+
+}  // namespace foh::osc

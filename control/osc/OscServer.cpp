@@ -1,0 +1,141 @@
+#include "osc/OscServer.h"
+
+#include <stdexcept>
+
+#include "osc/OscCodec.h"
+#include "util/Log.h"
+
+namespace foh::osc {
+namespace asio = boost::asio;
+using asio::ip::udp;
+
+namespace {
+Endpoint toEndpoint(const udp::endpoint& e) {
+    return {e.address().is_v4() ? e.address().to_v4().to_uint() : 0, e.port()};
+}
+udp::endpoint toUdp(Endpoint e) { return {asio::ip::address_v4(e.ip), e.port}; }
+CommandQueue& openLane(Engine& engine) {
+    CommandQueue* q = engine.openQueue("osc");
+    if (!q) throw std::runtime_error("osc: no free command lane");
+    return *q;
+}
+}  // namespace
+
+OscServer::OscServer(asio::io_context& io, Engine& engine, const std::string& bindAddress, std::uint16_t port)
+    : engine_(engine),
+      queue_(openLane(engine)),
+      dispatcher_(engine, queue_),
+      socket_(io),
+      timer_(io),
+      registry_(engine.registry()),
+      seen_(engine.values()),
+      clients_(registry_->size()) {
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address_v4(bindAddress, ec);
+    if (ec) {
+        engine_.closeQueue(&queue_);
+        throw std::runtime_error("osc: --osc-bind " + bindAddress + ": not an IPv4 address");
+    }
+    socket_.open(udp::v4(), ec);
+    if (!ec) socket_.bind({address, port}, ec);
+    // Sends never block the control loop: a full socket buffer drops that datagram (counted, logged).
+    if (!ec) socket_.non_blocking(true, ec);
+    if (ec) {
+        engine_.closeQueue(&queue_);
+        throw std::runtime_error("osc: cannot listen on " + bindAddress + ":" + std::to_string(port) + ": " + ec.message());
+    }
+    FOH_LOG_INFO("osc: listening on udp %s:%u", bindAddress.c_str(), static_cast<unsigned>(this->port()));
+    receive();
+    timer_.expires_after(kFlushInterval);
+    timer_.async_wait([this](const boost::system::error_code& e) {
+        if (!e) flush();
+    });
+}
+
+OscServer::~OscServer() {
+    boost::system::error_code ec;
+    timer_.cancel();
+    socket_.close(ec);
+    engine_.closeQueue(&queue_);
+    FOH_LOG_INFO("osc: bad input in total: %llu malformed, %llu wrong type, %llu unknown address, %llu refused",
+                 static_cast<unsigned long long>(bad_.total(BadKind::Malformed)),
+                 static_cast<unsigned long long>(bad_.total(BadKind::WrongType)),
+                 static_cast<unsigned long long>(bad_.total(BadKind::Unknown)),
+                 static_cast<unsigned long long>(bad_.total(BadKind::Refused)));
+}
+
+std::uint16_t OscServer::port() const {
+    boost::system::error_code ec;
+    return socket_.local_endpoint(ec).port();
+}
+
+void OscServer::receive() {
+    socket_.async_receive_from(asio::buffer(buffer_), from_, [this](const boost::system::error_code& ec, std::size_t n) {
+        if (ec == asio::error::operation_aborted) return;
+        if (!ec) onPacket(n);
+        receive();
+    });
+}
+
+void OscServer::onPacket(std::size_t size) {
+    const auto now = Clock::now();
+    const Endpoint source = toEndpoint(from_);
+    const Decoded decoded = decodePacket(buffer_.data(), size);
+    for (int i = 0; i < decoded.malformed; ++i)
+        bad_.count(BadKind::Malformed, "a malformed packet of " + std::to_string(size) + " bytes from " +
+                                           from_.address().to_string() + ":" + std::to_string(from_.port()));
+    if (decoded.messages.empty()) return;  // garbage subscribes nobody and gets no answer: there is no address
+    for (const OscMessage& m : decoded.messages) {
+        Outcome out = dispatcher_.handle(m);
+        bool isNew = false;
+        const Endpoint reply = clients_.touch(source, now, out.subscribePort.value_or(0), &isNew);
+        if (out.subscribePort && !isNew) clients_.restartFullState(reply);
+        if (isNew)
+            FOH_LOG_INFO("osc: client %s:%u subscribed (full state follows)",
+                         asio::ip::address_v4(reply.ip).to_string().c_str(), static_cast<unsigned>(reply.port));
+        if (out.bad != BadKind::None) {
+            std::string reason = out.replies.empty() || out.replies[0].args.size() < 2 ? "" : out.replies[0].args[1].text;
+            bad_.count(out.bad, m.address + ": " + reason);
+        }
+        for (const OscMessage& r : out.replies) send(reply, r);
+    }
+}
+
+void OscServer::flush() {
+    const auto now = Clock::now();
+    // What changed since the last flush, from any lane.
+    auto registry = engine_.registry();
+    std::vector<ParamState> values = engine_.values();
+    if (registry != registry_ || values.size() != seen_.size()) {
+        registry_ = std::move(registry);
+        clients_.resize(values.size());
+    } else {
+        for (std::size_t id = 0; id < values.size(); ++id)
+            if (values[id].seq != seen_[id].seq) clients_.markChanged(static_cast<std::uint32_t>(id));
+    }
+    seen_ = std::move(values);
+    if (const std::size_t dropped = clients_.expire(now))
+        FOH_LOG_INFO("osc: %zu client(s) expired (no message for %llds)", dropped,
+                     static_cast<long long>(ClientTable::kExpiry.count()));
+    for (const Endpoint client : clients_.clients())
+        for (const std::uint32_t id : clients_.due(client, now))
+            send(client, OscDispatcher::valueMessage(registry_->info(id), seen_[id].value));
+    bad_.flush(now);
+    timer_.expires_after(kFlushInterval);
+    timer_.async_wait([this](const boost::system::error_code& e) {
+        if (!e) flush();
+    });
+}
+
+void OscServer::send(Endpoint to, const OscMessage& message) {
+    const std::vector<std::uint8_t> bytes = encodeMessage(message);
+    if (bytes.empty()) return;
+    boost::system::error_code ec;
+    socket_.send_to(asio::buffer(bytes), toUdp(to), 0, ec);
+    // A full socket buffer or an unreachable client loses this one datagram; the state is pushed again on change.
+    if (ec && sendErrors_++ % 1000 == 0)
+        FOH_LOG_WARN("osc: send to %s:%u failed: %s (%llu send errors)", asio::ip::address_v4(to.ip).to_string().c_str(),
+                     static_cast<unsigned>(to.port), ec.message().c_str(), static_cast<unsigned long long>(sendErrors_));
+}
+
+}  // namespace foh::osc

@@ -1,0 +1,57 @@
+#pragma once
+// The OSC server on fohd's control thread: a UDP socket serviced by the control loop's Boost.Asio io_context
+// (never the audio thread), liblo's low-level parser for the wire format, the dispatcher for the address space and
+// the client table for pushes. Every kFlushInterval it looks at the engine's value store, marks what changed (from
+// any lane: OSC, --set, later scenes) on every client and sends each client what is due.
+
+#include <utility>  // before Asio under C++20 (Boost 1.74)
+
+#include <boost/asio.hpp>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/Engine.h"
+#include "osc/BadInputLog.h"
+#include "osc/ClientTable.h"
+#include "osc/OscDispatcher.h"
+
+namespace foh::osc {
+
+class OscServer {
+public:
+    static constexpr auto kFlushInterval = std::chrono::milliseconds(10);
+
+    /// Opens its own command lane. Throws std::runtime_error when the socket cannot be bound or no lane is free.
+    OscServer(boost::asio::io_context& io, Engine& engine, const std::string& bindAddress, std::uint16_t port);
+    ~OscServer();
+    OscServer(const OscServer&) = delete;
+    OscServer& operator=(const OscServer&) = delete;
+
+    [[nodiscard]] std::uint16_t port() const;
+    [[nodiscard]] const BadInputLog& badInput() const { return bad_; }
+
+private:
+    void receive();
+    void onPacket(std::size_t size);
+    void flush();
+    void send(Endpoint to, const OscMessage& message);
+
+    Engine& engine_;
+    CommandQueue& queue_;
+    OscDispatcher dispatcher_;
+    boost::asio::ip::udp::socket socket_;
+    boost::asio::steady_timer timer_;
+    boost::asio::ip::udp::endpoint from_;
+    std::array<std::uint8_t, 65536> buffer_{};
+    std::shared_ptr<const ParamRegistry> registry_;
+    std::vector<ParamState> seen_;  ///< the value store as of the last flush
+    ClientTable clients_;
+    BadInputLog bad_;
+    std::uint64_t sendErrors_ = 0;
+};
+
+}  // namespace foh::osc
