@@ -44,7 +44,7 @@ const char* usage() {
            "  --status-interval SECONDS  status line period (default 1, 0 = off)\n"
            "  --run-seconds SECONDS      stop after this long (default: until SIGINT/SIGTERM)\n"
 "  --osc-port PORT            OSC control port, UDP (default 8000; 0 = no OSC server)\n"
-           "  --osc-bind ADDR            IPv4 address the OSC server listens on (default 0.0.0.0)\n"
+           "  --osc-bind ADDR            IPv4 address the OSC server listens on (default 127.0.0.1; 0.0.0.0 for tablets)\n"
            "  --list-params              print the parameter registry as Markdown and exit\n"
            "  --list-osc                 print the OSC address table (types, strings, /norm curves) and exit\n"
            "  --help\n";

@@ -27,7 +27,8 @@ struct Options {
     double runSeconds = 0.0;      ///< 0: until SIGINT/SIGTERM
     int oscPort = 8000;              ///< 0: no OSC server
     bool oscPortGiven = false;       ///< an explicit --osc-port that cannot be bound is fatal; the default is not
-    std::string oscBind = "0.0.0.0";
+    /// Loopback only until client roles exist (issue 7): a tablet on the LAN must be let in on purpose.
+    std::string oscBind = "127.0.0.1";
     bool listParams = false;
     bool listOsc = false;
     bool help = false;
