@@ -11,6 +11,8 @@ const char* badKindName(BadKind kind) {
         case BadKind::WrongType: return "wrong type";
         case BadKind::Unknown: return "unknown address";
         case BadKind::Refused: return "refused";
+        case BadKind::Forbidden: return "not permitted";
+        case BadKind::WrongPin: return "wrong PIN";
     }
     return "?";
 }

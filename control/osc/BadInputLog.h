@@ -24,8 +24,8 @@ public:
     [[nodiscard]] std::uint64_t total(BadKind kind) const { return totals_[static_cast<std::size_t>(kind)]; }
 
 private:
-    std::array<std::uint64_t, 5> totals_{};
-    std::array<std::uint64_t, 5> sinceLog_{};
+    std::array<std::uint64_t, kBadKinds> totals_{};
+    std::array<std::uint64_t, kBadKinds> sinceLog_{};
     std::string last_;
     Clock::time_point lastLog_{};
 };

@@ -43,7 +43,7 @@ OscMessage OscDispatcher::errorMessage(const std::string& address, const std::st
     return {"/error", {OscArg::s(address), OscArg::s(reason)}};
 }
 
-Outcome OscDispatcher::handle(const OscMessage& message) {
+Outcome OscDispatcher::handle(const OscMessage& message, const Role& role) {
     Outcome out;
     const std::string& address = message.address;
     auto fail = [&](BadKind kind, const std::string& reason) {
@@ -65,6 +65,24 @@ Outcome OscDispatcher::handle(const OscMessage& message) {
         return out;
     }
 
+    if (address == "/login") {
+        if (message.args.size() == 1 && (message.args[0].type == 's' || message.args[0].type == 'S')) {
+            out.login = message.args[0].text;
+            return out;
+        }
+        const OscArg* a = message.args.size() == 1 ? &message.args[0] : nullptr;
+        if (a && (a->type == 'i' || a->type == 'h') && a->number >= 0 && a->number == std::floor(a->number)) {
+            out.login = std::to_string(static_cast<long long>(a->number));
+            return out;
+        }
+        return fail(BadKind::WrongType, "expects one PIN (a string, or an int)");
+    }
+    if (address == "/role") {
+        if (!message.args.empty()) return fail(BadKind::WrongType, "is a query: it takes no argument");
+        out.replies.push_back({"/role", {OscArg::s(roleName(role))}});
+        return out;
+    }
+
     const auto registry = engine_.registry();
     std::string_view base = address;
     bool norm = false;
@@ -83,6 +101,7 @@ Outcome OscDispatcher::handle(const OscMessage& message) {
         else out.replies.push_back(valueMessage(info, value));
         return out;
     }
+    if (!mayChange(role, info)) return fail(BadKind::Forbidden, "not permitted for role " + roleName(role));
     if (message.args.size() != 1) return fail(BadKind::WrongType, "expects one value (or none, to query)");
 
     std::string why;

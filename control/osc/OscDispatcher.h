@@ -6,6 +6,9 @@
 //   <address>               query: answered with <address> <current value>
 //   <address>/norm <0..1>   sets through the parameter's 0..1 curve (faders: the fader law); a query answers 0..1
 //   /subscribe [port]       subscribes (renews); the port overrides where replies and pushes go
+//   /login PIN              asks for the role of a PIN (string or int); the server checks it (ClientAccess)
+//   /role                   answered with /role s <the sender's role>
+// A set the sender's role does not permit (osc/Role.h) is never applied: /error s <address> s "not permitted ...".
 //   anything wrong          answered with /error s <address> s <reason>
 // A successful set is not answered directly: the change is pushed to every subscribed client, the sender too.
 
@@ -15,14 +18,17 @@
 
 #include "core/Engine.h"
 #include "osc/OscMessage.h"
+#include "osc/Role.h"
 
 namespace foh::osc {
 
-enum class BadKind { None, Malformed, WrongType, Unknown, Refused };
+enum class BadKind { None, Malformed, WrongType, Unknown, Refused, Forbidden, WrongPin };
+inline constexpr std::size_t kBadKinds = 7;
 
 struct Outcome {
     std::vector<OscMessage> replies;       ///< to the sender (its reply address)
     std::optional<int> subscribePort;      ///< /subscribe PORT; 0 = /subscribe without a port
+    std::optional<std::string> login;      ///< /login PIN: the PIN, for the server to check
     BadKind bad = BadKind::None;
 };
 
@@ -31,7 +37,8 @@ public:
     /// `queue` is the OSC server's own command lane (one control thread per queue).
     OscDispatcher(Engine& engine, CommandQueue& queue) : engine_(engine), queue_(queue) {}
 
-    [[nodiscard]] Outcome handle(const OscMessage& message);
+    /// Handles one message from a client whose role is `role`.
+    [[nodiscard]] Outcome handle(const OscMessage& message, const Role& role = Role::admin());
 
     /// The message that shows parameter `id`'s value `value` (a query answer, a push).
     [[nodiscard]] static OscMessage valueMessage(const ParamInfo& info, float value);
