@@ -43,8 +43,13 @@ const char* usage() {
            "  --demo                     play the synthesized demo show into channels 1-4\n"
            "  --status-interval SECONDS  status line period (default 1, 0 = off)\n"
            "  --run-seconds SECONDS      stop after this long (default: until SIGINT/SIGTERM)\n"
-"  --osc-port PORT            OSC control port, UDP (default 8000; 0 = no OSC server)\n"
-           "  --osc-bind ADDR            IPv4 address the OSC server listens on (default 127.0.0.1; 0.0.0.0 for tablets)\n"
+           "  --osc-port PORT            OSC control port, UDP (default 8000; 0 = no OSC server)\n"
+           "  --osc-bind ADDR            IPv4 address the OSC server listens on (default 0.0.0.0: tablets on the LAN;\n"
+           "                             127.0.0.1: this machine only)\n"
+           "  --clients FILE             OSC clients config (JSON): roles by address or subnet, PINs (docs/OSC.md).\n"
+           "                             Without it loopback clients are admin and every other client read-only\n"
+           "  --admin-pin PIN            the PIN /login PIN turns into admin (default: the config's, else random;\n"
+           "                             printed at start)\n"
            "  --list-params              print the parameter registry as Markdown and exit\n"
            "  --list-osc                 print the OSC address table (types, strings, /norm curves) and exit\n"
            "  --help\n";
@@ -122,6 +127,16 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
         } else if (arg == "--osc-bind") {
             if (!value(v)) return std::nullopt;
             o.oscBind = v;
+        } else if (arg == "--clients") {
+            if (!value(v)) return std::nullopt;
+            o.clientsFile = v;
+        } else if (arg == "--admin-pin") {
+            if (!value(v)) return std::nullopt;
+            if (v.size() < 4 || v.size() > 12 || v.find_first_not_of("0123456789") != std::string_view::npos) {
+                error = "--admin-pin must be 4 to 12 digits";
+                return std::nullopt;
+            }
+            o.adminPin = v;
         } else if (arg == "--name") {
             if (!value(v)) return std::nullopt;
             o.name = v;

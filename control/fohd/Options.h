@@ -27,8 +27,11 @@ struct Options {
     double runSeconds = 0.0;      ///< 0: until SIGINT/SIGTERM
     int oscPort = 8000;              ///< 0: no OSC server
     bool oscPortGiven = false;       ///< an explicit --osc-port that cannot be bound is fatal; the default is not
-    /// Loopback only until client roles exist (issue 7): a tablet on the LAN must be let in on purpose.
-    std::string oscBind = "127.0.0.1";
+    /// Every interface: tablets on the LAN reach fohd, and are read-only until the clients config or a /login
+    /// says otherwise (docs/OSC.md, "Roles").
+    std::string oscBind = "0.0.0.0";
+    std::string clientsFile;  ///< --clients FILE: the roles config; empty = none (loopback admin, others read-only)
+    std::string adminPin;     ///< --admin-pin: overrides the config's; empty = the config's or a random one
     bool listParams = false;
     bool listOsc = false;
     bool help = false;

@@ -22,6 +22,7 @@
 #include "demo/DemoShow.h"
 #include "fohd/Options.h"
 #include "fohd/StatusLine.h"
+#include "osc/ClientsConfig.h"
 #include "osc/OscDispatcher.h"
 #include "osc/OscServer.h"
 #include "params/ParamCurve.h"
@@ -135,6 +136,21 @@ int main(int argc, char** argv) {
         return 0;
     }
 
+    // The clients config before anything starts: a broken one must not silently open the desk.
+    osc::ClientsConfig clients;
+    if (!opt.clientsFile.empty()) {
+        auto loaded = osc::loadClientsConfig(opt.clientsFile, opt.buses, error);
+        if (!loaded) {
+            FOH_LOG_ERROR("--clients %s", error.c_str());
+            return 2;
+        }
+        clients = std::move(*loaded);
+        FOH_LOG_INFO("osc: clients config %s: %zu address rule(s), %zu PIN(s)", opt.clientsFile.c_str(),
+                     clients.hosts.size(), clients.pins.size());
+    }
+    const std::string adminPin =
+        !opt.adminPin.empty() ? opt.adminPin : clients.adminPin.value_or(osc::ClientAccess::randomPin());
+
 #if defined(__SANITIZE_ADDRESS__)
     // ASan reserves terabytes of shadow address space; locking it all would take the machine down.
     FOH_LOG_WARN("sanitizer build: not locking memory (mlockall skipped)");
@@ -190,7 +206,11 @@ int main(int argc, char** argv) {
     std::unique_ptr<osc::OscServer> oscServer;
     if (opt.oscPort > 0) {
         try {
-            oscServer = std::make_unique<osc::OscServer>(io, engine, opt.oscBind, static_cast<std::uint16_t>(opt.oscPort));
+            oscServer = std::make_unique<osc::OscServer>(io, engine, opt.oscBind, static_cast<std::uint16_t>(opt.oscPort),
+                                                         osc::ClientAccess(clients, adminPin));
+            FOH_LOG_INFO("osc: admin PIN %s (a tablet sends /login s %s; without a login loopback is admin, other "
+                         "clients read-only unless the clients config says otherwise)",
+                         adminPin.c_str(), adminPin.c_str());
         } catch (const std::exception& e) {
             if (opt.oscPortGiven) {
                 FOH_LOG_ERROR("%s", e.what());

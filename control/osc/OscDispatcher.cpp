@@ -71,11 +71,13 @@ Outcome OscDispatcher::handle(const OscMessage& message, const Role& role) {
             return out;
         }
         const OscArg* a = message.args.size() == 1 ? &message.args[0] : nullptr;
-        if (a && (a->type == 'i' || a->type == 'h') && a->number >= 0 && a->number == std::floor(a->number)) {
+        // A number PIN: TouchOSC and `foh set` send floats, exact for whole numbers below 2^24.
+        const bool number = a && (a->type == 'i' || a->type == 'h' || (a->type == 'f' && a->number < 16777216.0));
+        if (number && a->number >= 0 && a->number == std::floor(a->number)) {
             out.login = std::to_string(static_cast<long long>(a->number));
             return out;
         }
-        return fail(BadKind::WrongType, "expects one PIN (a string, or an int)");
+        return fail(BadKind::WrongType, "expects one PIN (a string, or a whole number)");
     }
     if (address == "/role") {
         if (!message.args.empty()) return fail(BadKind::WrongType, "is a query: it takes no argument");

@@ -21,7 +21,8 @@ CommandQueue& openLane(Engine& engine) {
 }
 }  // namespace
 
-OscServer::OscServer(asio::io_context& io, Engine& engine, const std::string& bindAddress, std::uint16_t port)
+OscServer::OscServer(asio::io_context& io, Engine& engine, const std::string& bindAddress, std::uint16_t port,
+                     ClientAccess access)
     : engine_(engine),
       queue_(openLane(engine)),
       dispatcher_(engine, queue_),
@@ -29,7 +30,8 @@ OscServer::OscServer(asio::io_context& io, Engine& engine, const std::string& bi
       timer_(io),
       registry_(engine.registry()),
       seen_(engine.values()),
-      clients_(registry_->size()) {
+      clients_(registry_->size()),
+      access_(std::move(access)) {
     boost::system::error_code ec;
     const auto address = asio::ip::make_address_v4(bindAddress, ec);
     if (ec) {
@@ -57,11 +59,14 @@ OscServer::~OscServer() {
     timer_.cancel();
     socket_.close(ec);
     engine_.closeQueue(&queue_);
-    FOH_LOG_INFO("osc: bad input in total: %llu malformed, %llu wrong type, %llu unknown address, %llu refused",
+    FOH_LOG_INFO("osc: bad input in total: %llu malformed, %llu wrong type, %llu unknown address, %llu refused, "
+                 "%llu not permitted, %llu wrong PIN",
                  static_cast<unsigned long long>(bad_.total(BadKind::Malformed)),
                  static_cast<unsigned long long>(bad_.total(BadKind::WrongType)),
                  static_cast<unsigned long long>(bad_.total(BadKind::Unknown)),
-                 static_cast<unsigned long long>(bad_.total(BadKind::Refused)));
+                 static_cast<unsigned long long>(bad_.total(BadKind::Refused)),
+                 static_cast<unsigned long long>(bad_.total(BadKind::Forbidden)),
+                 static_cast<unsigned long long>(bad_.total(BadKind::WrongPin)));
 }
 
 std::uint16_t OscServer::port() const {
@@ -85,8 +90,19 @@ void OscServer::onPacket(std::size_t size) {
         bad_.count(BadKind::Malformed, "a malformed packet of " + std::to_string(size) + " bytes from " +
                                            from_.address().to_string() + ":" + std::to_string(from_.port()));
     if (decoded.messages.empty()) return;  // garbage subscribes nobody and gets no answer: there is no address
+    const std::string from = from_.address().to_string() + ":" + std::to_string(from_.port());
     for (const OscMessage& m : decoded.messages) {
-        Outcome out = dispatcher_.handle(m);
+        Outcome out = dispatcher_.handle(m, access_.roleOf(source.ip, now));
+        if (out.login) {
+            const ClientAccess::Login login = access_.login(source.ip, *out.login, now);
+            if (login.ok) {
+                out.replies.push_back({"/role", {OscArg::s(roleName(login.role))}});
+                FOH_LOG_INFO("osc: %s logged in as %s", from.c_str(), roleName(login.role).c_str());
+            } else {
+                out.bad = BadKind::WrongPin;
+                out.replies.push_back(OscDispatcher::errorMessage("/login", login.error));
+            }
+        }
         bool isNew = false;
         const Endpoint reply = clients_.touch(source, now, out.subscribePort.value_or(0), &isNew);
         if (out.subscribePort && !isNew) clients_.restartFullState(reply);
@@ -95,7 +111,7 @@ void OscServer::onPacket(std::size_t size) {
                          asio::ip::address_v4(reply.ip).to_string().c_str(), static_cast<unsigned>(reply.port));
         if (out.bad != BadKind::None) {
             std::string reason = out.replies.empty() || out.replies[0].args.size() < 2 ? "" : out.replies[0].args[1].text;
-            bad_.count(out.bad, m.address + ": " + reason);
+            bad_.count(out.bad, m.address + " from " + from + ": " + reason);
         }
         for (const OscMessage& r : out.replies) send(reply, r);
     }

@@ -16,6 +16,7 @@
 
 #include "core/Engine.h"
 #include "osc/BadInputLog.h"
+#include "osc/ClientAccess.h"
 #include "osc/ClientTable.h"
 #include "osc/OscDispatcher.h"
 
@@ -26,7 +27,9 @@ public:
     static constexpr auto kFlushInterval = std::chrono::milliseconds(10);
 
     /// Opens its own command lane. Throws std::runtime_error when the socket cannot be bound or no lane is free.
-    OscServer(boost::asio::io_context& io, Engine& engine, const std::string& bindAddress, std::uint16_t port);
+    /// `access` decides each client's role (osc/ClientAccess.h).
+    OscServer(boost::asio::io_context& io, Engine& engine, const std::string& bindAddress, std::uint16_t port,
+              ClientAccess access);
     ~OscServer();
     OscServer(const OscServer&) = delete;
     OscServer& operator=(const OscServer&) = delete;
@@ -50,6 +53,7 @@ private:
     std::shared_ptr<const ParamRegistry> registry_;
     std::vector<ParamState> seen_;  ///< the value store as of the last flush
     ClientTable clients_;
+    ClientAccess access_;
     BadInputLog bad_;
     std::uint64_t sendErrors_ = 0;
 };

@@ -100,7 +100,7 @@ TEST_CASE("a read-only client changes no address, through /norm neither, and may
     }
 }
 
-TEST_CASE("/role answers the sender's role, and /login hands its PIN to the server as a string or an int",
+TEST_CASE("/role answers the sender's role, and /login hands its PIN to the server as a string or a whole number",
           "[osc][roles]") {
     Console c;
     Outcome out = c.dispatcher.handle({"/role", {}}, Role::monitor(3));
@@ -111,6 +111,8 @@ TEST_CASE("/role answers the sender's role, and /login hands its PIN to the serv
     CHECK(out.replies.empty());
     out = c.dispatcher.handle({"/login", {OscArg::i(1234)}}, Role::readOnly());
     CHECK(out.login == "1234");
+    out = c.dispatcher.handle({"/login", {OscArg::f(2468.0f)}}, Role::readOnly());
+    CHECK(out.login == "2468");
     out = c.dispatcher.handle({"/login", {OscArg::f(1.5f)}}, Role::readOnly());
     CHECK_FALSE(out.login);
     CHECK(out.bad == BadKind::WrongType);
