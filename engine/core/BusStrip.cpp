@@ -28,14 +28,16 @@ void BusStrip::setParam_rt(BusParam param, float value, bool snap) FOH_RT {
     switch (param) {
         case P::EqOn: eq_.setOn(on, snap); break;
         case P::CompOn: comp_.setOn(on, snap); break;
-        case P::CompThreshold: comp_.setThreshold(value); break;
-        case P::CompRatio: comp_.setRatio(value); break;
-        case P::CompKnee: comp_.setKnee(value); break;
-        case P::CompAttack: comp_.setAttack(value); break;
-        case P::CompRelease: comp_.setRelease(value); break;
-        case P::CompMakeup: comp_.setMakeup(value); break;
-        case P::CompAutoMakeup: comp_.setAutoMakeup(on); break;
-        case P::CompDetector: comp_.setDetector(static_cast<int>(value)); break;
+        case P::CompThreshold:
+        case P::CompRatio:
+        case P::CompKnee:
+        case P::CompAttack:
+        case P::CompRelease:
+        case P::CompMakeup:
+        case P::CompAutoMakeup:
+        case P::CompDetector:
+            comp_.setControl(static_cast<dsp::Compressor::Control>(static_cast<int>(param) - static_cast<int>(P::CompThreshold)), value);
+            break;
         case P::DelayOn: delay_.setOn(on, snap); break;
         case P::DelayMs: delay_.setMilliseconds(value, snap); break;
         case P::Fader: updatePostTarget_rt(gainRampSamples_, snap); break;

@@ -49,16 +49,18 @@ void ChannelStrip::setParam_rt(ChannelParam param, float value, bool snap) FOH_R
         case P::GateKeyFreq: gate_.setKeyFrequency(value); break;
         case P::EqOn: eq_.setOn(on, snap); break;
         case P::CompOn: comp_.setOn(on, snap); break;
-        case P::CompThreshold: comp_.setThreshold(value); break;
-        case P::CompRatio: comp_.setRatio(value); break;
-        case P::CompKnee: comp_.setKnee(value); break;
-        case P::CompAttack: comp_.setAttack(value); break;
-        case P::CompRelease: comp_.setRelease(value); break;
-        case P::CompMakeup: comp_.setMakeup(value); break;
-        case P::CompAutoMakeup: comp_.setAutoMakeup(on); break;
-        case P::CompDetector: comp_.setDetector(index); break;
+        case P::CompThreshold:
+        case P::CompRatio:
+        case P::CompKnee:
+        case P::CompAttack:
+        case P::CompRelease:
+        case P::CompMakeup:
+        case P::CompAutoMakeup:
+        case P::CompDetector:
+            comp_.setControl(static_cast<dsp::Compressor::Control>(static_cast<int>(param) - static_cast<int>(P::CompThreshold)), value);
+            break;
         case P::CompKeySrc: break;  // read by the graph
-        case P::CompKeyHpf: comp_.setKeyHighPass(value); break;
+        case P::CompKeyHpf: comp_.setControl(dsp::Compressor::Control::KeyHpf, value); break;
         case P::DeessOn: deess_.setOn(on, snap); break;
         case P::DeessMode: deess_.setMode(index); break;
         case P::DeessFreq: deess_.setFrequency(value); break;

@@ -47,22 +47,13 @@ void MasterChain::setParam_rt(MainParam param, float value, bool snap) FOH_RT {
             for (auto& c : comp_) c.setOn(on, snap);
             break;
         case P::CompThreshold:
-            for (auto& c : comp_) c.setThreshold(value);
-            break;
         case P::CompRatio:
-            for (auto& c : comp_) c.setRatio(value);
-            break;
         case P::CompKnee:
-            for (auto& c : comp_) c.setKnee(value);
-            break;
         case P::CompAttack:
-            for (auto& c : comp_) c.setAttack(value);
-            break;
         case P::CompRelease:
-            for (auto& c : comp_) c.setRelease(value);
-            break;
         case P::CompMakeup:
-            for (auto& c : comp_) c.setMakeup(value);
+            for (auto& c : comp_)
+                c.setControl(static_cast<dsp::Compressor::Control>(static_cast<int>(param) - static_cast<int>(P::CompThreshold)), value);
             break;
         case P::CompMix: {
             const float m = value / 100.0f;
@@ -70,7 +61,7 @@ void MasterChain::setParam_rt(MainParam param, float value, bool snap) FOH_RT {
             break;
         }
         case P::CompKeyHpf:
-            for (auto& c : comp_) c.setKeyHighPass(value);
+            for (auto& c : comp_) c.setControl(dsp::Compressor::Control::KeyHpf, value);
             break;
         case P::MbOn: mbFade_.set(on, snap); break;
         case P::MbBands: mb_.setBandCount(value >= 0.5f ? 4 : 3, snap); break;

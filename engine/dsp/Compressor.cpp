@@ -35,6 +35,20 @@ void Compressor::reset() FOH_RT {
     gain_.reset(fastDbToGain(makeupDb()));
 }
 
+void Compressor::setControl(Control c, float value) FOH_RT {
+    switch (c) {
+        case Control::Threshold: setThreshold(value); break;
+        case Control::Ratio: setRatio(value); break;
+        case Control::Knee: setKnee(value); break;
+        case Control::Attack: setAttack(value); break;
+        case Control::Release: setRelease(value); break;
+        case Control::Makeup: setMakeup(value); break;
+        case Control::AutoMakeup: setAutoMakeup(value >= 0.5f); break;
+        case Control::Detector: setDetector(static_cast<int>(value)); break;
+        case Control::KeyHpf: setKeyHighPass(value); break;
+    }
+}
+
 void Compressor::setAttack(float ms) FOH_RT { law_.attack = smoothingCoeff(ms, sampleRate_); }
 void Compressor::setRelease(float ms) FOH_RT { law_.release = smoothingCoeff(ms, sampleRate_); }
 

@@ -31,6 +31,10 @@ public:
     void setAutoMakeup(bool on) FOH_RT { autoMakeup_ = on; }
     void setDetector(int mode) FOH_RT { detector_.setMode(mode); }
     void setKeyHighPass(float hz) FOH_RT;
+    /// The controls in the order the registry lays them out after comp/on on every strip that has this unit
+    /// (channel, bus, main), so each maps its parameter to a control by offset instead of its own switch.
+    enum class Control { Threshold, Ratio, Knee, Attack, Release, Makeup, AutoMakeup, Detector, KeyHpf };
+    void setControl(Control c, float value) FOH_RT;
 
     /// In place. `keyA` is the detector's input (the stage input itself for a self key), `keyB` a linked partner's
     /// key or null. `scratch` is 3n samples.

@@ -8,6 +8,7 @@
 #include <span>
 #include <string_view>
 
+#include "dsp/LoudnessTargets.h"
 #include "params/ParamSpec.h"
 
 namespace foh {
@@ -186,8 +187,12 @@ inline constexpr auto kMatrixBusKeys = makeKeys<kMaxBuses, 2>("bus/", {"/on", "/
 inline constexpr auto kMbKeys = makeKeys<kMbBands, kMbBandFields>(
     "mb/", {"/threshold", "/ratio", "/attack", "/release", "/gain", "/solo", "/bypass"});
 inline constexpr std::string_view kMbBandCounts[] = {"3", "4"};
-/// Platform loudness targets, in the order of kLoudnessTargets (dsp/LoudnessTargets.h keeps the figures).
-inline constexpr std::string_view kLoudTargetNames[] = {"ebu", "atsc", "spotify", "youtube", "tidal", "amazon", "apple", "aes", "podcast"};
+/// The platform loudness targets' names, taken from their one table (dsp/LoudnessTargets.h).
+inline constexpr auto kLoudTargetNames = [] {
+    std::array<std::string_view, dsp::kLoudnessTargets.size()> names{};
+    for (std::size_t i = 0; i < names.size(); ++i) names[i] = dsp::kLoudnessTargets[i].name;
+    return names;
+}();
 
 namespace detail {
 constexpr ParamSpec toggle(std::string_view key, bool def, ParamGroup g, std::string_view help) {
