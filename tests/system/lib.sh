@@ -181,6 +181,9 @@ start_jackd() {
     printf -v "$_var" '%s' "$_jpid"
 }
 
+# free_udp_port: a UDP port on loopback nobody uses right now (for fohd's OSC server and the OSC clients).
+free_udp_port() { python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
 # ---- PipeWire -------------------------------------------------------------------------------------------------------
 
 # start_pipewire VAR: a private, headless PipeWire daemon (no dbus, no session manager) whose graph runs at

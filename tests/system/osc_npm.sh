@@ -10,7 +10,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [[ -f $HERE/npm/node_modules/osc/package.json ]] ||
     fail "the npm osc package is not installed in $HERE/npm (run tools/setup-debian.sh, or: npm ci --prefix $HERE/npm)"
 
-free_udp_port() { python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_udp_port)
 spawn fohd_pid fohd "$FOHD" --backend dummy --channels 8 --osc-port "$PORT" --osc-bind 127.0.0.1 --status-interval 0
 wait_for_log fohd.err "osc: listening on udp 127.0.0.1:$PORT" 5

@@ -10,7 +10,6 @@ need_fohd "${1:-}"
 FOH=$2
 need oscsend oscdump python3
 
-free_udp_port() { python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_udp_port)
 foh_cli() { "$FOH" --port "$PORT" --timeout 3 "$@"; }
 
