@@ -6,6 +6,7 @@
 // time grows. prepare() allocates; process() never does.
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <vector>
 
@@ -19,8 +20,7 @@ public:
     static constexpr double kCrossfadeSeconds = 0.005;
 
     void prepare(double sampleRate, int maxDelay, int maxBlock) {
-        std::size_t size = 1;
-        while (size < static_cast<std::size_t>(std::max(0, maxDelay) + std::max(1, maxBlock) + 1)) size <<= 1;
+        const std::size_t size = std::bit_ceil(static_cast<std::size_t>(std::max(0, maxDelay) + std::max(1, maxBlock) + 1));
         line_.assign(size, 0.0f);
         mask_ = size - 1;
         maxDelay_ = std::max(0, maxDelay);

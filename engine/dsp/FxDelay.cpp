@@ -1,18 +1,12 @@
 #include "dsp/FxDelay.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "dsp/ControlRate.h"
 
 namespace foh::dsp {
-namespace {
-std::size_t powerOfTwoAtLeast(std::size_t n) {
-    std::size_t size = 1;
-    while (size < n) size <<= 1;
-    return size;
-}
-}  // namespace
 
 float FxDelay::msFromTempo(float bpm, float noteFraction) noexcept {
     if (!(bpm > 0.0f)) return 0.0f;
@@ -27,7 +21,7 @@ void FxDelay::prepare(double sampleRate, int /*maxBlock*/) {
     filterFadeSamples_ = std::max(1, static_cast<int>(std::lround(kFilterFadeSeconds * sampleRate)));
     fadeStep_ = 1.0f / static_cast<float>(std::max(1L, std::lround(kTimeFadeSeconds * sampleRate)));
 
-    const std::size_t size = powerOfTwoAtLeast(static_cast<std::size_t>(std::ceil(kMaxMs * 1e-3 * sampleRate)) + 1);
+    const std::size_t size = std::bit_ceil(static_cast<std::size_t>(std::ceil(kMaxMs * 1e-3 * sampleRate)) + 1);
     lineA_.assign(size, 0.0f);
     lineB_.assign(size, 0.0f);
     mask_ = size - 1;

@@ -1,6 +1,7 @@
 #include "dsp/Reverb.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numbers>
 
@@ -47,11 +48,6 @@ int primeAtLeast(int n) noexcept {
     return n;
 }
 
-std::size_t powerOfTwoAtLeast(std::size_t n) {
-    std::size_t size = 1;
-    while (size < n) size <<= 1;
-    return size;
-}
 
 /// The 8-point Walsh-Hadamard transform, scaled by 1/sqrt(8) so it is orthogonal: 24 additions instead of 64
 /// multiply-adds, and every output hears every input with equal weight (maximal mixing per pass).
@@ -76,21 +72,21 @@ void Reverb::prepare(double sampleRate, int maxBlock) {
     scratch_.assign(static_cast<std::size_t>(maxBlock_), 0.0f);
 
     const std::size_t preSize =
-        powerOfTwoAtLeast(static_cast<std::size_t>(std::ceil(kMaxPreDelayMs * 1e-3 * sampleRate)) + 1);
+        std::bit_ceil(static_cast<std::size_t>(std::ceil(kMaxPreDelayMs * 1e-3 * sampleRate)) + 1);
     pre_.assign(preSize, 0.0f);
     preMask_ = preSize - 1;
 
     for (int k = 0; k < 4; ++k) {
         Allpass& d = diffusers_[k];
         d.length = static_cast<std::size_t>(std::max(1L, std::lround(kDiffuserMs[k] * 1e-3 * sampleRate)));
-        d.buf.assign(powerOfTwoAtLeast(d.length + 1), 0.0f);
+        d.buf.assign(std::bit_ceil(d.length + 1), 0.0f);
         d.mask = d.buf.size() - 1;
         d.gain = kDiffuserGain[k];
     }
 
     int longest[kLines];
     lengthsFor(kMaxSizeScale, longest);  // lengths grow with the scale: the largest size needs the longest lines
-    const std::size_t lineSize = powerOfTwoAtLeast(static_cast<std::size_t>(longest[kLines - 1]) + 1);
+    const std::size_t lineSize = std::bit_ceil(static_cast<std::size_t>(longest[kLines - 1]) + 1);
     for (std::vector<float>& line : lines_) line.assign(lineSize, 0.0f);
     lineMask_ = lineSize - 1;
 

@@ -1,6 +1,7 @@
 #include "dsp/Saturation.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <numbers>
@@ -9,11 +10,6 @@
 
 namespace foh::dsp {
 namespace {
-std::size_t powerOfTwoAtLeast(std::size_t n) {
-    std::size_t size = 1;
-    while (size < n) size <<= 1;
-    return size;
-}
 
 /// The oversampling factor Oversampler::prepare() will use for `requested`.
 int factorFor(int requested) { return (requested == 2 || requested == 8) ? requested : 4; }
@@ -93,7 +89,7 @@ void Saturation::prepare(double sampleRate, int maxBlock, int oversampling) {
     const std::vector<double> taps = equaliserTaps(kEqualiserOrder);
     eqTaps_.assign(taps.rbegin(), taps.rend());  // oldest first
     eqHistory_ = static_cast<int>(eqTaps_.size()) - 1 + (curveLatency_ * factor - kEqualiserOrder);
-    const std::size_t line = powerOfTwoAtLeast(static_cast<std::size_t>(latencySamples()) + 1);
+    const std::size_t line = std::bit_ceil(static_cast<std::size_t>(latencySamples()) + 1);
     for (int ch = 0; ch < Oversampler::kChannels; ++ch) {
         line_[ch].assign(line, 0.0f);
         wetOut_[ch].assign(static_cast<std::size_t>(maxBlock_), 0.0f);

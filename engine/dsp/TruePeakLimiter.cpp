@@ -1,6 +1,7 @@
 #include "dsp/TruePeakLimiter.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "dsp/Decibels.h"
@@ -17,11 +18,6 @@ constexpr std::int64_t kUnity = std::int64_t{1} << 40;
 /// 1.0 for ever and the limiter would never be bit-transparent again.
 constexpr float kUnitySnapLog2 = -1e-6f;
 
-std::size_t powerOfTwoAtLeast(std::size_t n) {
-    std::size_t size = 1;
-    while (size < n) size <<= 1;
-    return size;
-}
 }  // namespace
 
 void TruePeakLimiter::prepare(double sampleRate, int maxBlock) {
@@ -37,14 +33,14 @@ void TruePeakLimiter::prepare(double sampleRate, int maxBlock) {
     box_ = (within + 1) / 2;
     window_ = 2 * box_ - 1;
 
-    const std::size_t wedge = powerOfTwoAtLeast(static_cast<std::size_t>(window_) + 1);
+    const std::size_t wedge = std::bit_ceil(static_cast<std::size_t>(window_) + 1);
     wedgeValue_.assign(wedge, 1.0f);
     wedgeIndex_.assign(wedge, 0);
     wedgeMask_ = wedge - 1;
     ring1_.assign(static_cast<std::size_t>(box_), kUnity);
     ring2_.assign(static_cast<std::size_t>(box_), kUnity * box_);
     sumToGain_ = 1.0 / (kGainUnit * box_ * box_);
-    const std::size_t line = powerOfTwoAtLeast(static_cast<std::size_t>(latencySamples()) + 1);
+    const std::size_t line = std::bit_ceil(static_cast<std::size_t>(latencySamples()) + 1);
     for (std::vector<float>& d : delay_) d.assign(line, 0.0f);
     delayMask_ = line - 1;
 
