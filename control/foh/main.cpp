@@ -2,6 +2,7 @@
 //   foh [--host H] [--port P] set ADDRESS VALUE   set, and print the value fohd pushes back
 //   foh [--host H] [--port P] get ADDRESS         query, and print the answer
 //   foh [--host H] [--port P] watch [PATTERN]     print every push (OSC pattern, e.g. '/ch/1/*'), until Ctrl-C
+//   foh [--host H] [--port P] meters [GROUP] [HZ] print meters (docs/OSC.md "Meters"), one line per element
 // Exit status: 0 ok, 1 fohd answered with an error or did not answer within --timeout, 2 usage.
 
 #include <lo/lo.h>
@@ -15,8 +16,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <bit>
 #include <string>
 #include <string_view>
+
+#include "osc/MeterFeed.h"
 
 namespace {
 
@@ -27,6 +31,8 @@ const char* kUsage =
     "  set ADDRESS VALUE   set a parameter (a number, -inf, true/false or an enum name) and print its new value\n"
     "  get ADDRESS         print a parameter's value (ADDRESS/norm: its 0..1 position)\n"
     "  watch [PATTERN]     print every value fohd pushes (OSC pattern, default '*'; --count N stops after N)\n"
+    "  meters [GROUP] [HZ] print meters: GROUP ch bus fx mtx main gr loud all (default main), HZ 1..30 (default 5);\n"
+    "                      one line per element and update (--count N stops after N lines)\n"
     "  defaults: --host 127.0.0.1 --port 8000 --timeout 2\n";
 
 struct State {
@@ -34,6 +40,7 @@ struct State {
     std::string pattern = "*";
     bool done = false;
     bool failed = false;
+    bool meters = false;  ///< foh meters: decode meter blobs, print nothing else but errors
     long printed = 0;
 };
 
@@ -63,8 +70,35 @@ void printMessage(const char* path, const char* types, lo_arg** argv, int argc) 
     std::fflush(stdout);
 }
 
+/// "/meters/GROUP i FIRST b DATA": one line per element, "GROUP N field=value ...".
+bool printMeters(const char* path, const char* types, lo_arg** argv, int argc, State& s) {
+    const std::string_view p = path;
+    if (!p.starts_with("/meters/") || argc != 2 || types[0] != LO_INT32 || types[1] != LO_BLOB) return false;
+    const auto group = foh::osc::parseMeterGroup(p.substr(8));
+    if (!group) return false;
+    const auto& fields = foh::osc::recordFields(*group);
+    const auto blob = reinterpret_cast<lo_blob>(argv[1]);
+    const auto* bytes = static_cast<const unsigned char*>(lo_blob_dataptr(blob));
+    const std::size_t values = lo_blob_datasize(blob) / 4;
+    const int first = readAs<std::int32_t>(argv[0]);
+    for (std::size_t v = 0; v + fields.size() <= values; v += fields.size()) {
+        std::printf("%s %d", std::string(p.substr(8)).c_str(), first + static_cast<int>(v / fields.size()));
+        for (std::size_t f = 0; f < fields.size(); ++f) {
+            const unsigned char* b = bytes + 4 * (v + f);
+            const std::uint32_t bits = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) |
+                                       (std::uint32_t{b[2]} << 8) | b[3];
+            std::printf(" %s=%.1f", std::string(fields[f]).c_str(), static_cast<double>(std::bit_cast<float>(bits)));
+        }
+        std::printf("\n");
+        ++s.printed;
+    }
+    std::fflush(stdout);
+    return true;
+}
+
 int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_message, void* user) {
     auto& s = *static_cast<State*>(user);
+    if (s.meters && printMeters(path, types, argv, argc, s)) return 0;
     const bool isError = std::strcmp(path, "/error") == 0;
     if (!s.want.empty()) {
         if (isError && argc >= 2 && types[0] == LO_STRING && s.want == text(argv[0])) {
@@ -76,7 +110,7 @@ int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_m
         }
         return 0;
     }
-    if (isError || lo_pattern_match(path, s.pattern.c_str())) {
+    if (isError || (!s.meters && lo_pattern_match(path, s.pattern.c_str()))) {
         printMessage(path, types, argv, argc);
         ++s.printed;
     }
@@ -150,15 +184,20 @@ int main(int argc, char** argv) {
             rc = 1;
         }
         if (state.failed) rc = 1;
-    } else if (command == "watch") {
-        if (i + 1 < argc) state.pattern = argv[i + 1];
+    } else if (command == "watch" || command == "meters") {
+        const bool meters = command == "meters";
+        const std::string group = meters && i + 1 < argc ? argv[i + 1] : "main";
+        const float hz = meters && i + 2 < argc ? std::strtof(argv[i + 2], nullptr) : 5.0f;
+        if (!meters && i + 1 < argc) state.pattern = argv[i + 1];
+        state.meters = meters;
         std::signal(SIGINT, [](int) { stopRequested = 1; });
         std::signal(SIGTERM, [](int) { stopRequested = 1; });
         // Subscriptions expire after 60 s without a message: renew every 20 s.
         int sinceRenew = 1 << 30;
         while (!stopRequested && (count == 0 || state.printed < count)) {
             if (sinceRenew >= 2000) {
-                lo_send_from(fohd, server, LO_TT_IMMEDIATE, "/subscribe", "");
+                if (meters) lo_send_from(fohd, server, LO_TT_IMMEDIATE, "/meters", "sfs", group.c_str(), hz, "blob");
+                else lo_send_from(fohd, server, LO_TT_IMMEDIATE, "/subscribe", "");
                 sinceRenew = 0;
             }
             lo_server_recv_noblock(server, 10);

@@ -22,6 +22,13 @@ Role ClientAccess::roleOf(std::uint32_t ip, Clock::time_point now) {
     return isLoopback(ip) ? Role::admin() : Role::readOnly();
 }
 
+int ClientAccess::replyPortOf(std::uint32_t ip) const {
+    const HostRule* best = nullptr;
+    for (const HostRule& rule : config_.hosts)
+        if (rule.replyPort != 0 && rule.matches(ip) && (!best || rule.prefix > best->prefix)) best = &rule;
+    return best ? best->replyPort : 0;
+}
+
 ClientAccess::Login ClientAccess::login(std::uint32_t ip, std::string_view pin, Clock::time_point now) {
     // Forget failures older than the window, everywhere (bounded work: at most kMaxEntries addresses).
     for (auto it = failures_.begin(); it != failures_.end();) {

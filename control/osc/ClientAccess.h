@@ -43,6 +43,11 @@ public:
     /// /login PIN from `ip`.
     [[nodiscard]] Login login(std::uint32_t ip, std::string_view pin, Clock::time_point now);
 
+    /// /logout from `ip`: its login ends; it has its address's role again.
+    void logout(std::uint32_t ip) { logins_.erase(ip); }
+    /// The reply port the config names for `ip` (the most specific matching rule that names one), or 0.
+    [[nodiscard]] int replyPortOf(std::uint32_t ip) const;
+
     [[nodiscard]] const std::string& adminPin() const { return adminPin_; }
     [[nodiscard]] std::uint64_t wrongPins() const { return wrongPins_; }
 

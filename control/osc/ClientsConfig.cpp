@@ -72,13 +72,19 @@ ClientsConfig parse(const json& root, int buses) {
         if (!clients.is_array()) throw Invalid{"clients", "must be an array"};
         for (std::size_t i = 0; i < clients.size(); ++i) {
             const std::string where = "clients[" + std::to_string(i) + "]";
-            onlyKeys(clients[i], where, {"host", "role"});
+            onlyKeys(clients[i], where, {"host", "role", "reply_port"});
             if (!clients[i].contains("host") || !clients[i]["host"].is_string())
                 throw Invalid{where, "needs a \"host\": an IPv4 address or subnet, e.g. \"192.168.1.0/24\""};
             const std::string host = clients[i]["host"].get<std::string>();
             auto rule = parseHost(host);
             if (!rule) throw Invalid{where + ".host", "'" + host + "' is not an IPv4 address or subnet (a.b.c.d[/0..32])"};
             rule->role = roleAt(clients[i], where, buses);
+            if (clients[i].contains("reply_port")) {
+                const json& port = clients[i]["reply_port"];
+                if (!port.is_number_integer() || port.get<long long>() < 1 || port.get<long long>() > 65535)
+                    throw Invalid{where + ".reply_port", "must be a port number 1..65535 (TouchOSC listens on 9000)"};
+                rule->replyPort = port.get<int>();
+            }
             config.hosts.push_back(*rule);
         }
     }

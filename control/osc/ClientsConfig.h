@@ -3,12 +3,13 @@
 // logs in to (docs/OSC.md, "Roles"). JSON:
 //
 //   { "admin_pin": "2468",
-//     "clients": [ { "host": "192.168.1.20", "role": "admin" },
+//     "clients": [ { "host": "192.168.1.20", "role": "admin", "reply_port": 9000 },
 //                  { "host": "192.168.1.0/24", "role": "monitor 3" },
 //                  { "host": "127.0.0.1", "role": "read-only" } ],
 //     "pins": [ { "pin": "1003", "role": "monitor 3" } ] }
 //
-// Every key is optional; an unknown key, a bad address or role, a duplicate PIN is an error (with where it is), so a
+// "reply_port" sends replies and pushes for that host to that port instead of the port it sends from (TouchOSC listens
+// on 9000); a /subscribe PORT from the client still wins. Every key is optional; an unknown key, a bad address or role, a duplicate PIN is an error (with where it is), so a
 // typo never silently opens the desk. Hosts are IPv4 addresses or subnets (CIDR), not names: fohd resolves nothing.
 
 #include <cstdint>
@@ -25,6 +26,7 @@ struct HostRule {
     std::uint32_t network = 0;  ///< host byte order, masked to the prefix
     int prefix = 32;            ///< 0..32
     Role role;
+    int replyPort = 0;  ///< 0: reply to the port the client sends from
     [[nodiscard]] bool matches(std::uint32_t ip) const;
 };
 

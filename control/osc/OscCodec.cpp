@@ -1,5 +1,6 @@
 #include "osc/OscCodec.h"
 
+#include <lo/lo.h>
 #include <lo/lo_lowlevel.h>
 
 #include <cstring>
@@ -59,7 +60,14 @@ void decodeMessage(std::uint8_t* data, std::size_t size, Decoded& out) {
             case LO_INT64: a.number = static_cast<double>(readAs<std::int64_t>(raw)); break;
             case LO_STRING:
             case LO_SYMBOL: a.text = static_cast<const char*>(raw); break;
-            default: break;  // T, F, N, I, blobs, ...: the type tag is all the dispatcher needs
+            case LO_BLOB: {
+                // lo_message_deserialise checked that the blob's size fits the message.
+                const auto blob = static_cast<lo_blob>(const_cast<void*>(raw));
+                const auto* bytes = static_cast<const std::uint8_t*>(lo_blob_dataptr(blob));
+                a.blob.assign(bytes, bytes + lo_blob_datasize(blob));
+                break;
+            }
+            default: break;  // T, F, N, I, ...: the type tag is all the dispatcher needs
         }
         m.args.push_back(std::move(a));
     }
@@ -117,6 +125,14 @@ std::vector<std::uint8_t> encodeMessage(const OscMessage& message) {
             case 's': lo_message_add_string(msg.get(), a.text.c_str()); break;
             case 'T': lo_message_add_true(msg.get()); break;
             case 'F': lo_message_add_false(msg.get()); break;
+            case 'b': {
+                lo_blob blob = lo_blob_new(static_cast<std::int32_t>(a.blob.size()), a.blob.data());
+                if (!blob) return {};
+                const int added = lo_message_add_blob(msg.get(), blob);
+                lo_blob_free(blob);  // the message holds its own copy
+                if (added != 0) return {};
+                break;
+            }
             default: return {};
         }
     }
@@ -125,6 +141,20 @@ std::vector<std::uint8_t> encodeMessage(const OscMessage& message) {
     if (!bytes) return {};
     std::vector<std::uint8_t> out(static_cast<std::uint8_t*>(bytes), static_cast<std::uint8_t*>(bytes) + size);
     std::free(bytes);
+    return out;
+}
+
+std::vector<std::uint8_t> encodeBundle(const std::vector<OscMessage>& messages) {
+    // "#bundle\0", the time tag 1 ("immediately"), then each element as a 32-bit big-endian size and the message.
+    std::vector<std::uint8_t> out = {'#', 'b', 'u', 'n', 'd', 'l', 'e', 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    for (const OscMessage& m : messages) {
+        const std::vector<std::uint8_t> bytes = encodeMessage(m);
+        if (bytes.empty()) return {};
+        const auto n = static_cast<std::uint32_t>(bytes.size());
+        out.insert(out.end(), {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+                               static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)});
+        out.insert(out.end(), bytes.begin(), bytes.end());
+    }
     return out;
 }
 

@@ -22,5 +22,7 @@ inline constexpr int kMaxBundleDepth = 4;
 
 /// Encodes a message; empty when liblo cannot (an address that is not a valid OSC string).
 [[nodiscard]] std::vector<std::uint8_t> encodeMessage(const OscMessage& message);
+/// Encodes messages as one bundle with the time tag "immediately"; empty when a message cannot be encoded.
+[[nodiscard]] std::vector<std::uint8_t> encodeBundle(const std::vector<OscMessage>& messages);
 
 }  // namespace foh::osc

@@ -79,6 +79,17 @@ Outcome OscDispatcher::handle(const OscMessage& message, const Role& role) {
         }
         return fail(BadKind::WrongType, "expects one PIN (a string, or a whole number)");
     }
+    if (address == "/logout") {
+        if (!message.args.empty()) return fail(BadKind::WrongType, "takes no argument");
+        out.logout = true;
+        return out;
+    }
+    if (address == "/meters") {
+        std::string why;
+        out.meters = parseMeterRequest(message.args, why);
+        if (!out.meters) return fail(BadKind::WrongType, why);
+        return out;
+    }
     if (address == "/role") {
         if (!message.args.empty()) return fail(BadKind::WrongType, "is a query: it takes no argument");
         out.replies.push_back({"/role", {OscArg::s(roleName(role))}});
@@ -115,6 +126,7 @@ Outcome OscDispatcher::handle(const OscMessage& message, const Role& role) {
         const std::string prefix = info.address + ": ";
         return fail(BadKind::Refused, c.error.starts_with(prefix) ? c.error.substr(prefix.size()) : c.error);
     }
+    out.applied = true;
     return out;
 }
 

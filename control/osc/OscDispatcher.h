@@ -7,7 +7,9 @@
 //   <address>/norm <0..1>   sets through the parameter's 0..1 curve (faders: the fader law); a query answers 0..1
 //   /subscribe [port]       subscribes (renews); the port overrides where replies and pushes go
 //   /login PIN              asks for the role of a PIN (string or int); the server checks it (ClientAccess)
+//   /logout                 ends the sender's login (its address's role again); answered with /role
 //   /role                   answered with /role s <the sender's role>
+//   /meters GROUP [HZ] [FMT]  meter subscription (osc/MeterFeed.h); /meters alone lists the sender's
 // A set the sender's role does not permit (osc/Role.h) is never applied: /error s <address> s "not permitted ...".
 //   anything wrong          answered with /error s <address> s <reason>
 // A successful set is not answered directly: the change is pushed to every subscribed client, the sender too.
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "core/Engine.h"
+#include "osc/MeterFeed.h"
 #include "osc/OscMessage.h"
 #include "osc/Role.h"
 
@@ -29,6 +32,9 @@ struct Outcome {
     std::vector<OscMessage> replies;       ///< to the sender (its reply address)
     std::optional<int> subscribePort;      ///< /subscribe PORT; 0 = /subscribe without a port
     std::optional<std::string> login;      ///< /login PIN: the PIN, for the server to check
+    bool logout = false;                   ///< /logout: for the server to end the login
+    std::optional<MeterRequest> meters;    ///< /meters ...: for the server's meter feed
+    bool applied = false;                  ///< a value was set (the server pushes it soon)
     BadKind bad = BadKind::None;
 };
 

@@ -12,9 +12,11 @@ struct OscArg {
     char type = 'f';  ///< OSC type tag: 'f' float, 'i' int32, 'd' double, 'h' int64, 's' string, 'T', 'F', 'N', ...
     double number = 0.0;  ///< f, i, d, h
     std::string text;     ///< s, S
-    static OscArg f(float v) { return {'f', v, {}}; }
-    static OscArg i(std::int32_t v) { return {'i', static_cast<double>(v), {}}; }
-    static OscArg s(std::string v) { return {'s', 0.0, std::move(v)}; }
+    std::vector<std::uint8_t> blob;  ///< b
+    static OscArg f(float v) { return {'f', v, {}, {}}; }
+    static OscArg i(std::int32_t v) { return {'i', static_cast<double>(v), {}, {}}; }
+    static OscArg s(std::string v) { return {'s', 0.0, std::move(v), {}}; }
+    static OscArg b(std::vector<std::uint8_t> v) { return {'b', 0.0, {}, std::move(v)}; }
 };
 
 struct OscMessage {

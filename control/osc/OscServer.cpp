@@ -47,17 +47,17 @@ OscServer::OscServer(asio::io_context& io, Engine& engine, const std::string& bi
         throw std::runtime_error("osc: cannot listen on " + bindAddress + ":" + std::to_string(port) + ": " + ec.message());
     }
     FOH_LOG_INFO("osc: listening on udp %s:%u", bindAddress.c_str(), static_cast<unsigned>(this->port()));
+    // The sink runs inside engine_.housekeeping(), which is called on this same control thread.
+    meterSink_ = engine_.addMeterSink([this](const MeterAccum& packet) { meters_.add(packet); });
     receive();
-    timer_.expires_after(kFlushInterval);
-    timer_.async_wait([this](const boost::system::error_code& e) {
-        if (!e) flush();
-    });
+    schedule(Clock::now() + kFlushInterval);
 }
 
 OscServer::~OscServer() {
     boost::system::error_code ec;
     timer_.cancel();
     socket_.close(ec);
+    engine_.removeMeterSink(meterSink_);
     engine_.closeQueue(&queue_);
     FOH_LOG_INFO("osc: bad input in total: %llu malformed, %llu wrong type, %llu unknown address, %llu refused, "
                  "%llu not permitted, %llu wrong PIN",
@@ -91,6 +91,7 @@ void OscServer::onPacket(std::size_t size) {
                                            from_.address().to_string() + ":" + std::to_string(from_.port()));
     if (decoded.messages.empty()) return;  // garbage subscribes nobody and gets no answer: there is no address
     const std::string from = from_.address().to_string() + ":" + std::to_string(from_.port());
+    bool applied = false;
     for (const OscMessage& m : decoded.messages) {
         Outcome out = dispatcher_.handle(m, access_.roleOf(source.ip, now));
         if (out.login) {
@@ -103,8 +104,16 @@ void OscServer::onPacket(std::size_t size) {
                 out.replies.push_back(OscDispatcher::errorMessage("/login", login.error));
             }
         }
+        if (out.logout) {
+            access_.logout(source.ip);
+            out.replies.push_back({"/role", {OscArg::s(roleName(access_.roleOf(source.ip, now)))}});
+            FOH_LOG_INFO("osc: %s logged out", from.c_str());
+        }
+        applied = applied || out.applied;
         bool isNew = false;
-        const Endpoint reply = clients_.touch(source, now, out.subscribePort.value_or(0), &isNew);
+        // Where replies go: a /subscribe PORT, else the clients config's reply_port for this host, else the source.
+        const int replyPort = out.subscribePort.value_or(0) != 0 ? *out.subscribePort : access_.replyPortOf(source.ip);
+        const Endpoint reply = clients_.touch(source, now, replyPort, &isNew);
         if (out.subscribePort && !isNew) clients_.restartFullState(reply);
         if (isNew)
             FOH_LOG_INFO("osc: client %s:%u subscribed (full state follows)",
@@ -113,8 +122,19 @@ void OscServer::onPacket(std::size_t size) {
             std::string reason = out.replies.empty() || out.replies[0].args.size() < 2 ? "" : out.replies[0].args[1].text;
             bad_.count(out.bad, m.address + " from " + from + ": " + reason);
         }
+        if (out.meters)
+            for (const OscMessage& r : meters_.request(reply, *out.meters, now)) out.replies.push_back(r);
         for (const OscMessage& r : out.replies) send(reply, r);
     }
+    // Push a change at once unless a flush just ran (a drag then waits at most kMinFlushGap, then ClientTable's pace).
+    if (applied && timer_.expiry() > lastFlush_ + kMinFlushGap) schedule(std::max(now, lastFlush_ + kMinFlushGap));
+}
+
+void OscServer::schedule(Clock::time_point at) {
+    timer_.expires_at(at);  // cancels a pending wait: its handler sees operation_aborted
+    timer_.async_wait([this](const boost::system::error_code& e) {
+        if (!e) flush();
+    });
 }
 
 void OscServer::flush() {
@@ -133,18 +153,47 @@ void OscServer::flush() {
     if (const std::size_t dropped = clients_.expire(now))
         FOH_LOG_INFO("osc: %zu client(s) expired (no message for %llds)", dropped,
                      static_cast<long long>(ClientTable::kExpiry.count()));
-    for (const Endpoint client : clients_.clients())
+    const std::vector<Endpoint> clients = clients_.clients();
+    for (const Endpoint client : clients)
         for (const std::uint32_t id : clients_.due(client, now))
             send(client, OscDispatcher::valueMessage(registry_->info(id), seen_[id].value));
+    meters_.retain(clients);
+    if (!meters_.empty()) {
+        engine_.housekeeping();  // gathers the newest meter packets into meters_ (the sink)
+        meters_.due(now, registry_->layout(), [this](Endpoint to, MeterFormat format, const std::vector<OscMessage>& m) {
+            sendMeters(to, format, m);
+        });
+    }
     bad_.flush(now);
-    timer_.expires_after(kFlushInterval);
-    timer_.async_wait([this](const boost::system::error_code& e) {
-        if (!e) flush();
-    });
+    lastFlush_ = now;
+    schedule(now + kFlushInterval);
 }
 
-void OscServer::send(Endpoint to, const OscMessage& message) {
-    const std::vector<std::uint8_t> bytes = encodeMessage(message);
+void OscServer::sendMeters(Endpoint to, MeterFormat format, const std::vector<OscMessage>& messages) {
+    if (format == MeterFormat::Blob) {
+        for (const OscMessage& m : messages) send(to, m);
+        return;
+    }
+    // One message per element: packed into bundles of about one unfragmented datagram each.
+    std::vector<OscMessage> batch;
+    std::size_t bytes = 16;
+    for (const OscMessage& m : messages) {
+        // Element size + address (padded) + ",f" (padded) + the float: every norm message is one float.
+        const std::size_t size = 4 + (m.address.size() + 4) / 4 * 4 + 4 + 4;
+        if (!batch.empty() && bytes + size > MeterFeed::kMaxBlobBytes) {
+            sendBytes(to, encodeBundle(batch));
+            batch.clear();
+            bytes = 16;
+        }
+        batch.push_back(m);
+        bytes += size;
+    }
+    if (!batch.empty()) sendBytes(to, encodeBundle(batch));
+}
+
+void OscServer::send(Endpoint to, const OscMessage& message) { sendBytes(to, encodeMessage(message)); }
+
+void OscServer::sendBytes(Endpoint to, const std::vector<std::uint8_t>& bytes) {
     if (bytes.empty()) return;
     boost::system::error_code ec;
     socket_.send_to(asio::buffer(bytes), toUdp(to), 0, ec);

@@ -1,8 +1,9 @@
 #pragma once
 // The OSC server on fohd's control thread: a UDP socket serviced by the control loop's Boost.Asio io_context
 // (never the audio thread), liblo's low-level parser for the wire format, the dispatcher for the address space and
-// the client table for pushes. Every kFlushInterval it looks at the engine's value store, marks what changed (from
-// any lane: OSC, --set, later scenes) on every client and sends each client what is due.
+// the client table for pushes. Every kFlushInterval (and at once after a change that arrives after a quiet spell) it
+// looks at the engine's value store, marks what changed (from any lane: OSC, --set, later scenes) on every client and
+// sends each client what is due, then the meter groups due (osc/MeterFeed.h).
 
 #include <utility>  // before Asio under C++20 (Boost 1.74)
 
@@ -18,6 +19,7 @@
 #include "osc/BadInputLog.h"
 #include "osc/ClientAccess.h"
 #include "osc/ClientTable.h"
+#include "osc/MeterFeed.h"
 #include "osc/OscDispatcher.h"
 
 namespace foh::osc {
@@ -25,6 +27,8 @@ namespace foh::osc {
 class OscServer {
 public:
     static constexpr auto kFlushInterval = std::chrono::milliseconds(10);
+    /// A change arriving after a quiet spell is pushed at once; flushes are never closer together than this.
+    static constexpr auto kMinFlushGap = std::chrono::milliseconds(2);
 
     /// Opens its own command lane. Throws std::runtime_error when the socket cannot be bound or no lane is free.
     /// `access` decides each client's role (osc/ClientAccess.h).
@@ -41,7 +45,10 @@ private:
     void receive();
     void onPacket(std::size_t size);
     void flush();
+    void schedule(Clock::time_point at);
+    void sendMeters(Endpoint to, MeterFormat format, const std::vector<OscMessage>& messages);
     void send(Endpoint to, const OscMessage& message);
+    void sendBytes(Endpoint to, const std::vector<std::uint8_t>& bytes);
 
     Engine& engine_;
     CommandQueue& queue_;
@@ -54,6 +61,9 @@ private:
     std::vector<ParamState> seen_;  ///< the value store as of the last flush
     ClientTable clients_;
     ClientAccess access_;
+    MeterFeed meters_;
+    int meterSink_ = -1;
+    Clock::time_point lastFlush_{};
     BadInputLog bad_;
     std::uint64_t sendErrors_ = 0;
 };

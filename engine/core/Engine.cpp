@@ -225,7 +225,19 @@ void Engine::housekeeping() {
     std::lock_guard lock(meters_);
     meterChannel_.drain([this](const MeterAccum& packet) {
         for (MeterReader& r : readers_) r.add(packet);
+        for (auto& [handle, sink] : sinks_) sink(packet);
     });
+}
+
+int Engine::addMeterSink(std::function<void(const MeterAccum&)> sink) {
+    std::lock_guard lock(meters_);
+    sinks_.emplace_back(nextSink_, std::move(sink));
+    return nextSink_++;
+}
+
+void Engine::removeMeterSink(int handle) {
+    std::lock_guard lock(meters_);
+    std::erase_if(sinks_, [handle](const auto& s) { return s.first == handle; });
 }
 
 int Engine::addMeterReader() {

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -65,6 +66,11 @@ public:
     /// Meter readers: each has its own "since last read" state.
     [[nodiscard]] int addMeterReader();
     [[nodiscard]] MeterReading readMeters(int reader);
+    /// Meter sinks get every raw packet as housekeeping() gathers it (on the thread calling housekeeping(), under
+    /// the meter lock: a sink must not call back into the engine's meter API). The OSC server feeds one reader per
+    /// client and group from its sink. Returns a handle for removeMeterSink().
+    [[nodiscard]] int addMeterSink(std::function<void(const MeterAccum&)> sink);
+    void removeMeterSink(int handle);
 
     /// How many graphs the audio thread has picked up (tests wait on it).
     [[nodiscard]] unsigned long graphSwaps() const { return slot_.swaps(); }
@@ -105,6 +111,8 @@ private:
 
     std::mutex meters_;  // control side only
     std::vector<MeterReader> readers_;
+    std::vector<std::pair<int, std::function<void(const MeterAccum&)>>> sinks_;
+    int nextSink_ = 0;
 };
 
 }  // namespace foh

@@ -150,3 +150,35 @@ TEST_CASE("the random admin PIN is 6 digits", "[osc][roles]") {
     CHECK(pin.size() == 6);
     CHECK(pin.find_first_not_of("0123456789") == std::string::npos);
 }
+
+TEST_CASE("/logout ends a login: the address has its configured role again", "[osc][roles]") {
+    ClientAccess access(parsed(kExample), "2468");
+    const auto now = Clock::now();
+    const std::uint32_t phone = ip(10, 1, 2, 3);
+    CHECK(access.roleOf(phone, now) == Role::readOnly());
+    REQUIRE(access.login(phone, "1003", now).ok);
+    CHECK(access.roleOf(phone, now) == Role::monitor(3));
+    access.logout(phone);
+    CHECK(access.roleOf(phone, now) == Role::readOnly());
+    access.logout(phone);  // twice: nothing more happens
+    CHECK(access.roleOf(phone, now) == Role::readOnly());
+}
+
+TEST_CASE("reply_port in the clients config: the most specific rule naming one wins; bad ports are refused",
+          "[osc][roles]") {
+    ClientAccess access(parsed(R"({ "clients": [
+        { "host": "192.168.1.0/24", "role": "read-only", "reply_port": 9000 },
+        { "host": "192.168.1.7", "role": "monitor 2", "reply_port": 9100 },
+        { "host": "192.168.1.8", "role": "admin" } ] })"),
+                        "2468");
+    CHECK(access.replyPortOf(ip(192, 168, 1, 7)) == 9100);
+    CHECK(access.replyPortOf(ip(192, 168, 1, 8)) == 9000);  // its own rule names no port: the subnet's
+    CHECK(access.replyPortOf(ip(192, 168, 1, 99)) == 9000);
+    CHECK(access.replyPortOf(ip(10, 0, 0, 1)) == 0);
+    CHECK(errorOf(R"({ "clients": [ { "host": "10.0.0.1", "role": "admin", "reply_port": 0 } ] })")
+              .find("clients[0].reply_port") != std::string::npos);
+    CHECK(errorOf(R"({ "clients": [ { "host": "10.0.0.1", "role": "admin", "reply_port": 70000 } ] })")
+              .find("1..65535") != std::string::npos);
+    CHECK(errorOf(R"({ "clients": [ { "host": "10.0.0.1", "role": "admin", "reply_port": "9000" } ] })")
+              .find("reply_port") != std::string::npos);
+}

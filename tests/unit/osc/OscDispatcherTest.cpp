@@ -45,17 +45,17 @@ TEST_CASE("a float, an int, a double or an int64 sets a parameter in its own uni
     CHECK(s.value("/ch/1/fader") == -6.0f);
     out = s.send("/ch/2/fader", {OscArg::i(-12)});
     CHECK(s.value("/ch/2/fader") == -12.0f);
-    s.send("/ch/3/pan", {OscArg{'d', -30.0, {}}});
+    s.send("/ch/3/pan", {OscArg{'d', -30.0, {}, {}}});
     CHECK(s.value("/ch/3/pan") == -30.0f);
-    s.send("/ch/4/pan", {OscArg{'h', 40.0, {}}});
+    s.send("/ch/4/pan", {OscArg{'h', 40.0, {}, {}}});
     CHECK(s.value("/ch/4/pan") == 40.0f);
 }
 
 TEST_CASE("TouchOSC's booleans: T and F, float 1.0 and 0.0 and int 1 and 0 switch a toggle", "[osc]") {
     Server s;
-    s.send("/ch/1/mute", {OscArg{'T', 0.0, {}}});
+    s.send("/ch/1/mute", {OscArg{'T', 0.0, {}, {}}});
     CHECK(s.value("/ch/1/mute") == 1.0f);
-    s.send("/ch/1/mute", {OscArg{'F', 0.0, {}}});
+    s.send("/ch/1/mute", {OscArg{'F', 0.0, {}, {}}});
     CHECK(s.value("/ch/1/mute") == 0.0f);
     s.send("/ch/1/mute", {OscArg::f(1.0f)});
     CHECK(s.value("/ch/1/mute") == 1.0f);
@@ -131,7 +131,7 @@ TEST_CASE("errors are answered as /error s address s reason and change nothing",
     SECTION("a string for a number") {
         requireError(s.send("/ch/1/fader", {OscArg::s("loud")}), BadKind::WrongType, "/ch/1/fader", "expects a number");
     }
-    SECTION("a blob") { requireError(s.send("/ch/1/fader", {OscArg{'b', 0.0, {}}}), BadKind::WrongType, "/ch/1/fader", "'b'"); }
+    SECTION("a blob") { requireError(s.send("/ch/1/fader", {OscArg{'b', 0.0, {}, {}}}), BadKind::WrongType, "/ch/1/fader", "'b'"); }
     SECTION("two values") {
         requireError(s.send("/ch/1/fader", {OscArg::f(0.0f), OscArg::f(1.0f)}), BadKind::WrongType, "/ch/1/fader", "one value");
     }
@@ -146,4 +146,23 @@ TEST_CASE("/subscribe takes no argument or a port 1..65535", "[osc]") {
     const auto bad = s.send("/subscribe", {OscArg::i(70000)});
     CHECK_FALSE(bad.subscribePort);
     requireError(bad, BadKind::WrongType, "/subscribe", "port");
+}
+
+TEST_CASE("/meters and /logout are handed to the server; bad meter requests are answered with /error", "[osc]") {
+    Server s;
+    Outcome out = s.send("/meters", {OscArg::s("ch"), OscArg::f(15), OscArg::s("norm")});
+    REQUIRE(out.meters);
+    CHECK(out.meters->group == MeterGroup::Ch);
+    CHECK(out.meters->hz == 15.0f);
+    CHECK(out.replies.empty());
+    CHECK(s.send("/meters").meters);  // a query
+    requireError(s.send("/meters", {OscArg::s("ch"), OscArg::f(60)}), BadKind::WrongType, "/meters", "0..30");
+    out = s.send("/logout");
+    CHECK(out.logout);
+    CHECK(out.bad == BadKind::None);
+    requireError(s.send("/logout", {OscArg::i(1)}), BadKind::WrongType, "/logout", "no argument");
+    // Only a set that applied is marked for an early push.
+    CHECK(s.send("/ch/1/fader", {OscArg::f(-3.0f)}).applied);
+    CHECK_FALSE(s.send("/ch/1/fader").applied);
+    CHECK_FALSE(s.send("/ch/1/fader", {OscArg::f(99.0f)}).applied);
 }
