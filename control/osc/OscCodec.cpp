@@ -3,7 +3,9 @@
 #include <lo/lo.h>
 #include <lo/lo_lowlevel.h>
 
+#include <bit>
 #include <cstring>
+#include <string_view>
 #include <cstdlib>
 
 namespace foh::osc {
@@ -144,15 +146,40 @@ std::vector<std::uint8_t> encodeMessage(const OscMessage& message) {
     return out;
 }
 
+namespace {
+/// Appends an OSC string: its bytes, a NUL, padded with NULs to a multiple of 4.
+void appendString(std::vector<std::uint8_t>& out, std::string_view s) {
+    out.insert(out.end(), s.begin(), s.end());
+    out.insert(out.end(), 4 - s.size() % 4, 0);
+}
+void appendBigEndian32(std::vector<std::uint8_t>& out, std::uint32_t v) {
+    out.insert(out.end(), {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                           static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)});
+}
+/// The common case of pushes and meters, a message with one float, without liblo's allocations.
+bool isOneFloat(const OscMessage& m) {
+    return m.args.size() == 1 && m.args[0].type == 'f' && !m.address.empty() && m.address[0] == '/' &&
+           m.address.find('\0') == std::string::npos;
+}
+void appendOneFloat(std::vector<std::uint8_t>& out, const OscMessage& m) {
+    appendString(out, m.address);
+    appendString(out, ",f");
+    appendBigEndian32(out, std::bit_cast<std::uint32_t>(static_cast<float>(m.args[0].number)));
+}
+}  // namespace
+
 std::vector<std::uint8_t> encodeBundle(const std::vector<OscMessage>& messages) {
     // "#bundle\0", the time tag 1 ("immediately"), then each element as a 32-bit big-endian size and the message.
     std::vector<std::uint8_t> out = {'#', 'b', 'u', 'n', 'd', 'l', 'e', 0, 0, 0, 0, 0, 0, 0, 0, 1};
     for (const OscMessage& m : messages) {
+        if (isOneFloat(m)) {
+            appendBigEndian32(out, static_cast<std::uint32_t>((m.address.size() + 4) / 4 * 4 + 8));
+            appendOneFloat(out, m);
+            continue;
+        }
         const std::vector<std::uint8_t> bytes = encodeMessage(m);
         if (bytes.empty()) return {};
-        const auto n = static_cast<std::uint32_t>(bytes.size());
-        out.insert(out.end(), {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
-                               static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)});
+        appendBigEndian32(out, static_cast<std::uint32_t>(bytes.size()));
         out.insert(out.end(), bytes.begin(), bytes.end());
     }
     return out;

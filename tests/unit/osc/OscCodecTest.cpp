@@ -85,3 +85,32 @@ TEST_CASE("garbage, truncated and unpadded packets are counted as malformed and 
         CHECK(d.malformed >= 1);
     }
 }
+
+TEST_CASE("a bundle carries each message byte for byte as liblo encodes it, and decodes back", "[osc]") {
+    std::vector<OscMessage> messages;
+    for (const char* address : {"/a", "/ab", "/abc", "/abcd", "/ch/1/meter", "/ch/12/meter", "/main/loud/meter/tp"})
+        messages.push_back({address, {OscArg::f(0.375f)}});
+    messages.push_back({"/meters", {OscArg::s("ch"), OscArg::f(30.0f), OscArg::s("norm")}});
+    messages.push_back({"/meters/ch", {OscArg::i(1), OscArg::b({1, 2, 3, 4, 5})}});
+    const std::vector<std::uint8_t> bundle = encodeBundle(messages);
+    REQUIRE(bundle.size() > 16);
+    std::size_t at = 16;
+    for (const OscMessage& m : messages) {
+        const std::vector<std::uint8_t> alone = encodeMessage(m);
+        REQUIRE(!alone.empty());
+        REQUIRE(at + 4 + alone.size() <= bundle.size());
+        const std::uint32_t size = (std::uint32_t{bundle[at]} << 24) | (std::uint32_t{bundle[at + 1]} << 16) |
+                                   (std::uint32_t{bundle[at + 2]} << 8) | bundle[at + 3];
+        CHECK(size == alone.size());
+        CHECK(std::vector<std::uint8_t>(bundle.begin() + static_cast<long>(at + 4),
+                                        bundle.begin() + static_cast<long>(at + 4 + alone.size())) == alone);
+        at += 4 + alone.size();
+    }
+    CHECK(at == bundle.size());
+    const Decoded d = decodePacket(bundle.data(), bundle.size());
+    CHECK(d.malformed == 0);
+    REQUIRE(d.messages.size() == messages.size());
+    CHECK(d.messages[4].address == "/ch/1/meter");
+    CHECK(d.messages[4].args[0].number == 0.375);
+    CHECK(d.messages.back().args[1].blob == std::vector<std::uint8_t>{1, 2, 3, 4, 5});
+}
