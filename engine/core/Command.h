@@ -18,7 +18,8 @@ namespace foh {
 
 struct Command {
     ParamTarget target;
-    float value;  ///< operator units, already validated against the registry
+    std::uint16_t fadeMs = 0;  ///< > 0: glide there over this long (continuous parameters; core/GlideBank.h)
+    float value;               ///< operator units, already validated against the registry
     std::uint32_t seq;
 };
 static_assert(sizeof(Command) <= 16);

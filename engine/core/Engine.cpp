@@ -1,5 +1,6 @@
 #include "core/Engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -45,17 +46,17 @@ void Engine::closeQueue(CommandQueue* queue) {
     if (queue != nullptr) queue->open_.store(false, std::memory_order_release);
 }
 
-Checked Engine::set(CommandQueue& queue, std::string_view address, float value) {
+Checked Engine::set(CommandQueue& queue, std::string_view address, float value, const SetOptions& options) {
     std::lock_guard lock(control_);
     const auto id = registry_->find(address);
     if (!id) return {false, 0.0f, std::string(address) + ": no such parameter"};
-    return setAndFollowLocked(queue, *id, value);
+    return setAndFollowLocked(queue, *id, value, options);
 }
 
-Checked Engine::setAndFollowLocked(CommandQueue& queue, ParamId id, float value) {
+Checked Engine::setAndFollowLocked(CommandQueue& queue, ParamId id, float value, const SetOptions& o) {
     const ParamTarget t = registry_->info(id).target;
     if (t.object == ObjectKind::Fx) {
-        if (t.param == static_cast<std::uint16_t>(FxParam::DlyTap)) return tapTempoLocked(queue, id, value);
+        if (t.param == static_cast<std::uint16_t>(FxParam::DlyTap)) return tapTempoLocked(queue, id, value, o);
         const int fx = (static_cast<int>(t.param) - static_cast<int>(FxParam::FxSendFirst)) / 2;
         if (t.param >= static_cast<std::uint16_t>(FxParam::FxSendFirst) &&
             t.param == static_cast<std::uint16_t>(fxToFxParam(fx, 0)) && value >= 0.5f) {
@@ -63,8 +64,8 @@ Checked Engine::setAndFollowLocked(CommandQueue& queue, ParamId id, float value)
                 return {false, 0.0f, registry_->info(id).address + ": refused, it would make a routing loop (" + loop + ")"};
         }
     }
-    Checked c = setLocked(queue, id, value);
-    if (c.ok) mirrorLinkedLocked(queue, id, c.value);
+    Checked c = setLocked(queue, id, value, o);
+    if (c.ok) mirrorLinkedLocked(queue, id, c.value, o);
     return c;
 }
 
@@ -95,10 +96,10 @@ std::string Engine::fxLoopLocked(int from, int to) const {
     return text;
 }
 
-Checked Engine::tapTempoLocked(CommandQueue& queue, ParamId id, float value) {
+Checked Engine::tapTempoLocked(CommandQueue& queue, ParamId id, float value, const SetOptions& o) {
     // A tap button: two presses less than 3 s apart set the delay time to their interval (TouchOSC sends 1 on
     // press and 0 on release; only presses count).
-    Checked c = setLocked(queue, id, value);
+    Checked c = setLocked(queue, id, value, o);
     if (!c.ok || value < 0.5f) return c;
     const ParamTarget t = registry_->info(id).target;
     const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -108,23 +109,41 @@ Checked Engine::tapTempoLocked(CommandQueue& queue, ParamId id, float value) {
     if (interval > 0.0 && interval < 3.0) {
         const auto ms = registry_->idOf({ObjectKind::Fx, t.index, static_cast<std::uint16_t>(FxParam::DlyMs)});
         const ParamSpec& s = *registry_->info(*ms).spec;
-        (void)setLocked(queue, *ms, std::clamp(static_cast<float>(interval * 1e3), s.min, s.max));
+        (void)setLocked(queue, *ms, std::clamp(static_cast<float>(interval * 1e3), s.min, s.max), o);
     }
     return c;
 }
 
-Checked Engine::setLocked(CommandQueue& queue, ParamId id, float value) {
+Checked Engine::setLocked(CommandQueue& queue, ParamId id, float value, const SetOptions& o) {
     Checked c = registry_->validate(id, value);
     if (!c.ok) return c;
-    const Command cmd{registry_->info(id).target, c.value, seq_ + 1};
+    const auto fade = static_cast<std::uint16_t>(std::clamp(o.fadeMs, 0.0f, static_cast<float>(kMaxFadeMs)));
+    const Command cmd{registry_->info(id).target, fade, c.value, seq_ + 1};
     if (!queue.tryPush(cmd))
         return {false, 0.0f, registry_->info(id).address + ": command queue full (the audio thread is not keeping up)"};
     ++seq_;
+    const float before = values_[id].value;
     values_[id] = {c.value, cmd.seq};
+    if (journal_.size() == kJournalSize) journal_.pop_front();
+    journal_.push_back({registry_->info(id).address, before, c.value, cmd.seq, std::chrono::system_clock::now(),
+                        o.origin.empty() ? queue.owner_ : std::string(o.origin)});
     return c;
 }
 
-void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value) {
+std::vector<ParamChange> Engine::changesSince(std::uint32_t seq) const {
+    std::lock_guard lock(control_);
+    std::vector<ParamChange> out;
+    for (auto it = journal_.rbegin(); it != journal_.rend() && it->seq > seq; ++it) out.push_back(*it);
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+std::uint32_t Engine::lastSeq() const {
+    std::lock_guard lock(control_);
+    return seq_;
+}
+
+void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value, const SetOptions& o) {
     // A stereo-linked pair (channels or buses 1-2, 3-4, ...) moves together: every control whose spec says so
     // follows.
     const ParamTarget t = registry_->info(id).target;
@@ -139,7 +158,7 @@ void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value) {
     const auto partnerId = registry_->idOf({t.object, partner, t.param});
     if (!linkId || !partnerId) return;  // the last of an odd count has no partner
     if (t.param == linkParam) {
-        (void)setLocked(queue, *partnerId, value);
+        (void)setLocked(queue, *partnerId, value, o);
         if (value < 0.5f) return;
         // Linking copies the odd channel's settings onto the even one, as desks do.
         const std::uint16_t first = std::min(t.index, partner);
@@ -148,20 +167,20 @@ void Engine::mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value) {
             const auto from = registry_->idOf({t.object, first, p});
             const auto to = registry_->idOf({t.object, static_cast<std::uint16_t>(first + 1), p});
             if (from && to && values_[*to].value != values_[*from].value)
-                (void)setLocked(queue, *to, values_[*from].value);
+                (void)setLocked(queue, *to, values_[*from].value, o);
         }
         return;
     }
-    if (registry_->info(id).spec->followsLink && values_[*linkId].value >= 0.5f) (void)setLocked(queue, *partnerId, value);
+    if (registry_->info(id).spec->followsLink && values_[*linkId].value >= 0.5f) (void)setLocked(queue, *partnerId, value, o);
 }
 
-Checked Engine::set(CommandQueue& queue, ParamId id, float value) {
+Checked Engine::set(CommandQueue& queue, ParamId id, float value, const SetOptions& options) {
     std::lock_guard lock(control_);
     if (id >= registry_->size()) return {false, 0.0f, "no such parameter id"};
-    return setAndFollowLocked(queue, id, value);
+    return setAndFollowLocked(queue, id, value, options);
 }
 
-Checked Engine::setNormalized(CommandQueue& queue, std::string_view address, float position) {
+Checked Engine::setNormalized(CommandQueue& queue, std::string_view address, float position, const SetOptions& options) {
     const ParamSpec* spec = nullptr;
     {
         std::lock_guard lock(control_);
@@ -171,7 +190,7 @@ Checked Engine::setNormalized(CommandQueue& queue, std::string_view address, flo
     }
     if (std::isnan(position) || position < 0.0f || position > 1.0f)
         return {false, 0.0f, std::string(address) + ": normalized value must be within 0..1"};
-    return set(queue, address, fromNormalized(*spec, position));
+    return set(queue, address, fromNormalized(*spec, position), options);
 }
 
 std::optional<float> Engine::get(std::string_view address) const {

@@ -8,6 +8,8 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -23,6 +25,22 @@
 #include "rt/SnapshotSlot.h"
 
 namespace foh {
+
+/// How a change is made: a fade time (continuous parameters glide there on the audio thread, core/GlideBank.h;
+/// switches change at once) and who made it (for the change journal; default: the lane's owner).
+struct SetOptions {
+    float fadeMs = 0.0f;  ///< clamped to 0..Engine::kMaxFadeMs
+    std::string_view origin;
+};
+
+/// One entry of the engine's change journal.
+struct ParamChange {
+    std::string address;
+    float before, after;
+    std::uint32_t seq;
+    std::chrono::system_clock::time_point when;
+    std::string origin;
+};
 
 class Engine {
 public:
@@ -43,12 +61,20 @@ public:
     [[nodiscard]] CommandQueue* openQueue(std::string owner);
     void closeQueue(CommandQueue* queue);
 
+    static constexpr int kMaxFadeMs = 60000;
     /// Validates and applies a value in operator units. On error nothing is applied and the reason is returned.
     /// A full queue is an error too (the audio thread is not draining): the call never blocks.
-    Checked set(CommandQueue& queue, std::string_view address, float value);
-    Checked set(CommandQueue& queue, ParamId id, float value);
+    Checked set(CommandQueue& queue, std::string_view address, float value, const SetOptions& options = {});
+    Checked set(CommandQueue& queue, ParamId id, float value, const SetOptions& options = {});
     /// Sets from a 0..1 control position through the parameter's curve.
-    Checked setNormalized(CommandQueue& queue, std::string_view address, float position);
+    Checked setNormalized(CommandQueue& queue, std::string_view address, float position, const SetOptions& options = {});
+
+    /// The change journal: the last kJournalSize changes (any lane), oldest first, with the value before and after,
+    /// when and by whom. Scenes' undo and history read it.
+    static constexpr std::size_t kJournalSize = 10000;
+    [[nodiscard]] std::vector<ParamChange> changesSince(std::uint32_t seq) const;
+    /// The sequence number of the latest change (0: none yet).
+    [[nodiscard]] std::uint32_t lastSeq() const;
     [[nodiscard]] std::optional<float> get(std::string_view address) const;
     /// Every parameter's value and the sequence number of its last change, indexed by ParamId of `registry()`:
     /// a pusher (the OSC server) copies this and compares sequence numbers to see what changed, from whichever
@@ -88,18 +114,19 @@ public:
 
 private:
     std::unique_ptr<Graph> buildGraphLocked(const GraphConfig& config) const;
-    Checked setLocked(CommandQueue& queue, ParamId id, float value);
-    Checked setAndFollowLocked(CommandQueue& queue, ParamId id, float value);
+    Checked setLocked(CommandQueue& queue, ParamId id, float value, const SetOptions& o);
+    Checked setAndFollowLocked(CommandQueue& queue, ParamId id, float value, const SetOptions& o);
     /// The loop routing fx `from` into fx `to` would close ("fx 2 -> fx 3 -> fx 2"), or empty when there is none.
     [[nodiscard]] std::string fxLoopLocked(int from, int to) const;
-    Checked tapTempoLocked(CommandQueue& queue, ParamId id, float value);
-    void mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value);
+    Checked tapTempoLocked(CommandQueue& queue, ParamId id, float value, const SetOptions& o);
+    void mirrorLinkedLocked(CommandQueue& queue, ParamId id, float value, const SetOptions& o);
 
     mutable std::mutex control_;  // guards everything below up to slot_; never taken by the audio thread
     GraphConfig config_;
     std::shared_ptr<const ParamRegistry> registry_;
     std::vector<ParamState> values_;  // one per registry parameter
     std::uint32_t seq_ = 0;
+    std::deque<ParamChange> journal_;
     std::shared_ptr<const LoopSource> playback_;
     std::array<double, kMaxFx> lastTap_{};  ///< steady-clock seconds of each FX's last tap
 

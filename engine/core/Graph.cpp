@@ -67,6 +67,7 @@ Graph::Graph(const GraphConfig& config, const ParamRegistry& registry, std::span
       playback_(std::move(playback)),
       playPos_(playback_ && playback_->length() > 0 ? playbackPosition % playback_->length() : 0) {
     active_.assign(static_cast<std::size_t>(config.channels), 0);
+    glides_.prepare(slots_.size());
     controlBlocks_ = (config.maxBlock + dsp::kControlBlock - 1) / dsp::kControlBlock;
     ctlLevels_.assign(static_cast<std::size_t>(config.channels) * static_cast<std::size_t>(controlBlocks_), 0.0f);
     ctlGains_.assign(ctlLevels_.size(), 0.0f);
@@ -199,6 +200,15 @@ void Graph::apply_rt(const Command& c) FOH_RT {
     const std::size_t i = slots_.of(c.target.object, c.target.index, c.target.param);
     if (i >= seqs_.size() || !newer(c.seq, seqs_[i])) return;
     seqs_[i] = c.seq;
+    const ParamSpec& spec = paramTable(c.target.object)[c.target.param];
+    if (c.fadeMs > 0 && spec.curve != Curve::Toggle && spec.curve != Curve::Choice) {
+        const auto samples = static_cast<std::uint32_t>(static_cast<double>(c.fadeMs) * config_.sampleRate / 1000.0);
+        if (samples > 0) {
+            glides_.start_rt(i, spec, valueAt(i), c.value, samples);
+            return;
+        }
+    }
+    glides_.cancel_rt(i);
     setBySlot_rt(i, c.value, false);
 }
 
@@ -219,6 +229,13 @@ void Graph::continueFrom_rt(Graph& old) FOH_RT {
             }
         }
     }
+    // Glides in progress go on from where they are, unless this graph holds a newer change of that parameter.
+    if (config_.layout() == old.config_.layout())
+        glides_.takeOver_rt(old.glides_, [&](std::size_t slot) {
+            if (seqs_[slot] != old.seqs_[slot]) return false;
+            setBySlot_rt(slot, old.valueAt(slot), true);
+            return true;
+        });
     const std::size_t shared = std::min(strips_.size(), old.strips_.size());
     for (std::size_t ch = 0; ch < shared; ++ch) strips_[ch].continueFrom_rt(old.strips_[ch]);
     for (std::size_t b = 0; b < std::min(buses_.size(), old.buses_.size()); ++b) buses_[b].continueFrom_rt(old.buses_[b]);
@@ -648,6 +665,7 @@ void Graph::process_rt(const float* const* in, int numIn, float* const* out, int
         const float* p = static_cast<int>(c) < numIn ? in[c] : nullptr;
         inputs_[c] = p != nullptr ? p : silence_.data();
     }
+    glides_.advance_rt(static_cast<std::uint32_t>(n), [this](std::size_t slot, float v) { setBySlot_rt(slot, v, false); });
     refreshRouting_rt(false);
     if (const int latency = main_.latencySamples(); latency != alignedTo_) {
         // A latent stage on main switched: every other output follows (crossfaded) so all stay aligned.

@@ -13,6 +13,7 @@
 #include "core/BusStrip.h"
 #include "core/ChannelStrip.h"
 #include "core/Command.h"
+#include "core/GlideBank.h"
 #include "core/FxSlot.h"
 #include "core/LoopSource.h"
 #include "core/MainBus.h"
@@ -69,6 +70,8 @@ public:
     /// Frames of latency the console adds on every path now (the main chain's lookahead and oversampling while
     /// those stages are in; every other output is delayed to match): reported to JACK.
     [[nodiscard]] int latencyFrames() const FOH_RT { return main_.latencySamples(); }
+    /// How many parameters are gliding (a scene crossfade in progress).
+    [[nodiscard]] std::size_t glides() const FOH_RT { return glides_.size(); }
 
 private:
     struct Decoded {
@@ -115,6 +118,7 @@ private:
     GraphConfig config_;
     DenseSlots slots_;
     std::vector<std::uint32_t> seqs_;  ///< per dense slot
+    GlideBank glides_;                 ///< scene crossfades in progress
     std::vector<ChannelStrip> strips_;
     std::vector<BusStrip> buses_;
     std::vector<FxSlot> fx_;

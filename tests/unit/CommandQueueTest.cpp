@@ -32,7 +32,7 @@ TEST_CASE("commands cross from a control thread to the audio thread in order, no
     });
     std::uint32_t fullSeen = 0;
     for (std::uint32_t seq = 1; seq <= kCount; ++seq) {
-        const Command c{{ObjectKind::Channel, 0, 0}, static_cast<float>(seq % 1000), seq};
+        const Command c{{ObjectKind::Channel, 0, 0}, 0, static_cast<float>(seq % 1000), seq};
         while (!queue->tryPush(c)) {  // a full queue says so; the test's producer chooses to wait
             ++fullSeen;
             std::this_thread::yield();
@@ -49,10 +49,10 @@ TEST_CASE("commands cross from a control thread to the audio thread in order, no
 TEST_CASE("a full command queue refuses instead of blocking", "[queue]") {
     auto queue = std::make_unique<CommandQueue>();
     std::size_t pushed = 0;
-    while (queue->tryPush({{ObjectKind::Channel, 0, 0}, 0.0f, 1}) && pushed < 10 * CommandQueue::kCapacity) ++pushed;
+    while (queue->tryPush({{ObjectKind::Channel, 0, 0}, 0, 0.0f, 1}) && pushed < 10 * CommandQueue::kCapacity) ++pushed;
     CHECK(pushed >= CommandQueue::kCapacity - 1);
     CHECK(pushed <= CommandQueue::kCapacity);
-    CHECK_FALSE(queue->tryPush({{ObjectKind::Channel, 0, 0}, 0.0f, 1}));
+    CHECK_FALSE(queue->tryPush({{ObjectKind::Channel, 0, 0}, 0, 0.0f, 1}));
 }
 
 TEST_CASE("the engine reports a full queue as an error and keeps the old value", "[queue][engine]") {
