@@ -43,4 +43,18 @@ std::string_view groupName(ParamGroup group) {
     return "";
 }
 
+std::optional<ParamGroup> parseGroup(std::string_view name) {
+    for (int g = 0; g < kParamGroups; ++g)
+        if (groupName(static_cast<ParamGroup>(g)) == name) return static_cast<ParamGroup>(g);
+    if (name == "fader" || name == "pan") return ParamGroup::FaderPan;
+    if (name == "trim") return ParamGroup::Input;
+    return std::nullopt;
+}
+
+bool recalledByScenes(bool soloObject, std::string_view key) {
+    if (soloObject) return false;
+    return !(key == "solo" || key.ends_with("/solo") || key == "deess/listen" || key == "delay/tap" ||
+             key == "loud/run" || key == "loud/reset");
+}
+
 }  // namespace foh

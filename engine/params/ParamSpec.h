@@ -4,6 +4,7 @@
 // per channel/bus into addressable parameters.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -46,5 +47,12 @@ struct ParamSpec {
 [[nodiscard]] std::string_view unitSymbol(Unit unit);
 [[nodiscard]] std::string_view curveName(Curve curve);
 [[nodiscard]] std::string_view groupName(ParamGroup group);
+inline constexpr int kParamGroups = 7;
+/// The group named `name` ("eq", "fader/pan"; also "fader" and "pan" for fader/pan, "input" as "trim").
+[[nodiscard]] std::optional<ParamGroup> parseGroup(std::string_view name);
+/// Whether scenes store and recall a parameter of `key` on an object of kind `solo` (false for the solo object):
+/// everything but listening aids and momentary actions (solo, de-esser listen, band solo, tap tempo, loudness
+/// run/reset) and the solo bus setup, which a recall never touches.
+[[nodiscard]] bool recalledByScenes(bool soloObject, std::string_view key);
 
 }  // namespace foh
