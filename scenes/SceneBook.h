@@ -48,6 +48,7 @@ public:
     [[nodiscard]] const std::vector<Scene>& scenes() const { return show_.scenes; }
     [[nodiscard]] const std::vector<Rule>& safes() const { return show_.safes; }
     [[nodiscard]] int current() const { return show_.current; }
+    [[nodiscard]] std::shared_ptr<const ParamRegistry> registry() const { return engine_.registry(); }
     /// Goes up on every change to the book (not to parameter values): autosave watches it.
     [[nodiscard]] std::uint64_t revision() const { return revision_; }
 

@@ -3,6 +3,8 @@
 //   foh [--host H] [--port P] get ADDRESS         query, and print the answer
 //   foh [--host H] [--port P] watch [PATTERN]     print every push (OSC pattern, e.g. '/ch/1/*'), until Ctrl-C
 //   foh [--host H] [--port P] meters [GROUP] [HZ] print meters (docs/OSC.md "Meters"), one line per element
+//   foh ... scene list | scene store [NAME] | scene undo | scene safes [RULES] | scene N FIELD [VALUE]
+//   foh ... history [COUNT] | history undo SEQ | save      scenes, the change history, the show file (docs/SCENES.md)
 // Exit status: 0 ok, 1 fohd answered with an error or did not answer within --timeout, 2 usage.
 
 #include <lo/lo.h>
@@ -33,10 +35,20 @@ const char* kUsage =
     "  watch [PATTERN]     print every value fohd pushes (OSC pattern, default '*'; --count N stops after N)\n"
     "  meters [GROUP] [HZ] print meters: GROUP ch bus fx mtx main gr loud all (default main), HZ 1..30 (default 5);\n"
     "                      one line per element and update (--count N stops after N lines)\n"
+    "  scene list          the scenes: number, name, fade (ms), notes; and the current one\n"
+    "  scene store [NAME]  store the current state as a new scene\n"
+    "  scene N recall [FADE_MS] | preview | store [NAME] | delete | move TO\n"
+    "  scene N name|notes|fade|scope|safes [VALUE]   set, or print without VALUE\n"
+    "  scene undo          undo the last recall\n"
+    "  scene safes [RULES] the global recall safes, e.g. \"ch/3,eq,ch/5:fader/pan\"\n"
+    "  history [COUNT]     the last changes: number, address, before -> after, who, when\n"
+    "  history undo SEQ    set change SEQ's previous value back\n"
+    "  save                save the show file now\n"
     "  defaults: --host 127.0.0.1 --port 8000 --timeout 2\n";
 
 struct State {
     std::string want;  ///< the address whose answer ends set/get; empty for watch
+    std::string endAt;  ///< scene/history requests: print replies under /scene, /history, /show until this one
     std::string pattern = "*";
     bool done = false;
     bool failed = false;
@@ -98,6 +110,18 @@ bool printMeters(const char* path, const char* types, lo_arg** argv, int argc, S
 
 int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_message, void* user) {
     auto& s = *static_cast<State*>(user);
+    if (!s.endAt.empty()) {
+        const std::string_view p = path;
+        if (p == "/error") {
+            std::fprintf(stderr, "foh: %s: %s\n", argc >= 1 && types[0] == LO_STRING ? text(argv[0]) : "?",
+                         argc >= 2 && types[1] == LO_STRING ? text(argv[1]) : "error");
+            s.done = s.failed = true;
+        } else if (p.starts_with("/scene") || p.starts_with("/history") || p.starts_with("/show")) {
+            printMessage(path, types, argv, argc);
+            if (p == s.endAt) s.done = true;
+        }
+        return 0;
+    }
     if (s.meters && printMeters(path, types, argv, argc, s)) return 0;
     const bool isError = std::strcmp(path, "/error") == 0;
     if (!s.want.empty()) {
@@ -173,6 +197,63 @@ int main(int argc, char** argv) {
         state.want = argv[i + 1];
         lo_message m = command == "set" ? valueMessage(argv[i + 2]) : lo_message_new();
         if (lo_send_message_from(fohd, server, argv[i + 1], m) < 0) {
+            std::fprintf(stderr, "foh: send to %s:%s failed: %s\n", host.c_str(), port.c_str(), lo_address_errstr(fohd));
+            rc = 1;
+        }
+        lo_message_free(m);
+        const int steps = static_cast<int>(timeout * 100);
+        for (int k = 0; rc == 0 && !state.done && k < steps; ++k) lo_server_recv_noblock(server, 10);
+        if (rc == 0 && !state.done) {
+            std::fprintf(stderr, "foh: no answer from %s:%s within %gs\n", host.c_str(), port.c_str(), timeout);
+            rc = 1;
+        }
+        if (state.failed) rc = 1;
+    } else if (command == "scene" || command == "history" || command == "save") {
+        // Build the request: its address, arguments and the reply that ends it.
+        lo_message m = lo_message_new();
+        std::string address;
+        const auto arg = [&](int k) { return i + k < argc ? std::string(argv[i + k]) : std::string(); };
+        const std::string a1 = arg(1), a2 = arg(2), a3 = arg(3);
+        if (command == "save") {
+            address = "/show/save", state.endAt = "/show/saved";
+        } else if (command == "history" && a1 == "undo" && !a2.empty()) {
+            address = "/history/undo", state.endAt = "/scene/current";
+            lo_message_add_int32(m, std::atoi(a2.c_str()));
+        } else if (command == "history") {
+            address = "/history", state.endAt = "/history/end";
+            if (!a1.empty()) lo_message_add_int32(m, std::atoi(a1.c_str()));
+        } else if (a1 == "list") {
+            address = "/scene/list", state.endAt = "/scene/current";
+        } else if (a1 == "store") {
+            address = "/scene/store", state.endAt = "/scene/stored";
+            if (!a2.empty()) lo_message_add_string(m, a2.c_str());
+        } else if (a1 == "undo") {
+            address = "/scene/undo", state.endAt = "/scene/current";
+        } else if (a1 == "safes") {
+            address = "/scene/safes", state.endAt = "/scene/safes";
+            if (!a2.empty()) {
+                lo_message_add_string(m, a2.c_str());
+                state.endAt = "/scene/current";
+            }
+        } else if (!a1.empty() && !a2.empty() && a1.find_first_not_of("0123456789") == std::string::npos) {
+            address = "/scene/" + a1 + "/" + a2;
+            const bool number = a2 == "recall" || a2 == "fade" || a2 == "move";
+            if (!a3.empty()) {
+                if (number) lo_message_add_float(m, std::strtof(a3.c_str(), nullptr));
+                else lo_message_add_string(m, a3.c_str());
+            }
+            state.endAt = a2 == "preview"                 ? address + "/end"
+                          : a2 == "store"                 ? "/scene/stored"
+                          : a3.empty() && a2 != "recall" && a2 != "delete" ? address
+                                                          : "/scene/current";
+        } else {
+            lo_message_free(m);
+            std::fputs(kUsage, stderr);
+            lo_address_free(fohd);
+            lo_server_free(server);
+            return 2;
+        }
+        if (lo_send_message_from(fohd, server, address.c_str(), m) < 0) {
             std::fprintf(stderr, "foh: send to %s:%s failed: %s\n", host.c_str(), port.c_str(), lo_address_errstr(fohd));
             rc = 1;
         }

@@ -25,7 +25,9 @@
 #include "osc/ClientsConfig.h"
 #include "osc/OscDispatcher.h"
 #include "osc/OscServer.h"
+#include "osc/SceneAddresses.h"
 #include "params/ParamCurve.h"
+#include "scenes/SceneBook.h"
 #include "util/Log.h"
 
 namespace {
@@ -202,12 +204,19 @@ int main(int argc, char** argv) {
         io.stop();
     });
 
+    // Scenes: the book on the control thread, its own command lane; reachable over OSC (/scene/...).
+    scenes::SceneBook book(engine);
+    osc::SceneAddresses sceneAddresses(book, [](std::string&) {
+        return scenes::Result::fail("fohd runs without a show file (start it with --show FILE)");
+    });
+
     // OSC on the control thread: its socket is serviced by this io_context.
     std::unique_ptr<osc::OscServer> oscServer;
     if (opt.oscPort > 0) {
         try {
             oscServer = std::make_unique<osc::OscServer>(io, engine, opt.oscBind, static_cast<std::uint16_t>(opt.oscPort),
                                                          osc::ClientAccess(clients, adminPin));
+            oscServer->setScenes(&sceneAddresses);
             FOH_LOG_INFO("osc: admin PIN %s (a tablet sends /login s %s; without a login loopback is admin, other "
                          "clients read-only unless the clients config says otherwise)",
                          adminPin.c_str(), adminPin.c_str());

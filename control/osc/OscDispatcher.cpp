@@ -43,7 +43,7 @@ OscMessage OscDispatcher::errorMessage(const std::string& address, const std::st
     return {"/error", {OscArg::s(address), OscArg::s(reason)}};
 }
 
-Outcome OscDispatcher::handle(const OscMessage& message, const Role& role) {
+Outcome OscDispatcher::handle(const OscMessage& message, const Role& role, std::string_view origin) {
     Outcome out;
     const std::string& address = message.address;
     auto fail = [&](BadKind kind, const std::string& reason) {
@@ -120,7 +120,8 @@ Outcome OscDispatcher::handle(const OscMessage& message, const Role& role) {
     std::string why;
     const auto value = argumentValue(*info.spec, message.args[0], why);
     if (!value) return fail(BadKind::WrongType, why);
-    const Checked c = norm ? engine_.setNormalized(queue_, info.address, *value) : engine_.set(queue_, *id, *value);
+    const SetOptions how{0.0f, origin};
+    const Checked c = norm ? engine_.setNormalized(queue_, info.address, *value, how) : engine_.set(queue_, *id, *value, how);
     if (!c.ok) {
         // The engine's reasons start with the address, which /error already carries.
         const std::string prefix = info.address + ": ";

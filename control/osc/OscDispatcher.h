@@ -43,8 +43,8 @@ public:
     /// `queue` is the OSC server's own command lane (one control thread per queue).
     OscDispatcher(Engine& engine, CommandQueue& queue) : engine_(engine), queue_(queue) {}
 
-    /// Handles one message from a client whose role is `role`.
-    [[nodiscard]] Outcome handle(const OscMessage& message, const Role& role = Role::admin());
+    /// Handles one message from a client whose role is `role`; `origin` names it in the change journal.
+    [[nodiscard]] Outcome handle(const OscMessage& message, const Role& role = Role::admin(), std::string_view origin = {});
 
     /// The message that shows parameter `id`'s value `value` (a query answer, a push).
     [[nodiscard]] static OscMessage valueMessage(const ParamInfo& info, float value);

@@ -93,7 +93,10 @@ void OscServer::onPacket(std::size_t size) {
     const std::string from = from_.address().to_string() + ":" + std::to_string(from_.port());
     bool applied = false;
     for (const OscMessage& m : decoded.messages) {
-        Outcome out = dispatcher_.handle(m, access_.roleOf(source.ip, now));
+        const Role role = access_.roleOf(source.ip, now);
+        const std::string origin = "osc " + from + " (" + roleName(role) + ")";
+        Outcome out = scenes_ && SceneAddresses::owns(m.address) ? scenes_->handle(m, role, origin)
+                                                                 : dispatcher_.handle(m, role, origin);
         if (out.login) {
             const ClientAccess::Login login = access_.login(source.ip, *out.login, now);
             if (login.ok) {
@@ -126,6 +129,12 @@ void OscServer::onPacket(std::size_t size) {
             for (const OscMessage& r : meters_.request(reply, *out.meters, now)) out.replies.push_back(r);
         for (const OscMessage& r : out.replies) send(reply, r);
     }
+    // A change of the scene book: every client sees which scene is current now.
+    if (scenes_ && scenes_->changed()) {
+        const OscMessage current = scenes_->currentMessage();
+        for (const Endpoint client : clients_.clients()) send(client, current);
+        applied = true;  // a recall changed values: push them soon
+    }
     // Push a change at once unless a flush just ran (a drag then waits at most kMinFlushGap, then ClientTable's pace).
     if (applied && timer_.expiry() > lastFlush_ + kMinFlushGap) schedule(std::max(now, lastFlush_ + kMinFlushGap));
 }
@@ -153,6 +162,7 @@ void OscServer::flush() {
     if (const std::size_t dropped = clients_.expire(now))
         FOH_LOG_INFO("osc: %zu client(s) expired (no message for %llds)", dropped,
                      static_cast<long long>(ClientTable::kExpiry.count()));
+    if (scenes_) scenes_->poll();  // what a big recall could not send yet
     const std::vector<Endpoint> clients = clients_.clients();
     for (const Endpoint client : clients)
         for (const std::uint32_t id : clients_.due(client, now))

@@ -21,6 +21,7 @@
 #include "osc/ClientTable.h"
 #include "osc/MeterFeed.h"
 #include "osc/OscDispatcher.h"
+#include "osc/SceneAddresses.h"
 
 namespace foh::osc {
 
@@ -39,6 +40,8 @@ public:
     OscServer& operator=(const OscServer&) = delete;
 
     [[nodiscard]] std::uint16_t port() const;
+    /// Serves /scene, /history and /show through `scenes` (null: those addresses are unknown). Not owned.
+    void setScenes(SceneAddresses* scenes) { scenes_ = scenes; }
     [[nodiscard]] const BadInputLog& badInput() const { return bad_; }
 
 private:
@@ -62,6 +65,7 @@ private:
     ClientTable clients_;
     ClientAccess access_;
     MeterFeed meters_;
+    SceneAddresses* scenes_ = nullptr;
     int meterSink_ = -1;
     Clock::time_point lastFlush_{};
     BadInputLog bad_;
