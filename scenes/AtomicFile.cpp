@@ -154,6 +154,7 @@ pid_t tempPid(std::string_view text) {
 
 WriteResult writeFileAtomically(const fs::path& path, std::string_view bytes) {
     const std::string name = path.string();
+    if (path.filename().empty()) return failed(EINVAL, "'" + name + "': cannot write: no file name (nothing was changed)");
     struct stat st {};
     bool exists = false;
     if (::lstat(path.c_str(), &st) == 0) {

@@ -34,6 +34,8 @@
 // symlink by rename would replace the link itself, silently cutting it from the file it pointed to). On a file system
 // without hard links (vfat), step 3 copies PATH to PATH.prev.tmp.N instead (written and fsynced like step 2).
 //
+// Two saves of one PATH at once (two threads or processes) are each atomic: PATH ends as one of them, whole.
+//
 // These calls block on the disk (fsync can take tens of milliseconds): never call them from the audio thread.
 
 #include <filesystem>

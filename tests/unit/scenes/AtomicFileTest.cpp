@@ -267,6 +267,44 @@ TEST_CASE("a save into a folder it may not write fails, says why, and changes no
     CHECK(names(folder) == std::vector<std::string>{"show.json"});
 }
 
+TEST_CASE("where a hard link is refused, the previous version is kept as a copy", "[scenes]") {
+    // fs.protected_hardlinks (on by default) refuses a link to another user's file that one may not write: a
+    // non-root user saving in its own folder over a show file root made. (vfat, with no hard links at all, gives the
+    // same EPERM.) The copy is then owned by the user, where a link would still be root's file.
+    std::ifstream protectedLinks("/proc/sys/fs/protected_hardlinks");
+    int protectedValue = 0;
+    protectedLinks >> protectedValue;
+    if (::geteuid() != 0 || protectedValue != 1) {
+        WARN("not run: needs root and fs.protected_hardlinks = 1 to make link(2) fail with EPERM");
+        return;
+    }
+    TempDir dir;
+    fs::permissions(dir.path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                  fs::perms::others_read | fs::perms::others_exec);
+    const fs::path folder = dir.path / "show";
+    fs::create_directory(folder);
+    REQUIRE(::chown(folder.c_str(), 65534, 65534) == 0);
+    const fs::path show = folder / "show.json";
+    REQUIRE(writeFileAtomically(show, "root's version").ok);  // owned by root, 0644
+
+    const WriteResult r = writeAsNobody(show, "nobody's version");
+    REQUIRE(r.ok);
+    CHECK(contents(show) == "nobody's version");
+    CHECK(contents(previousPath(show)) == "root's version");
+    struct stat st {};
+    REQUIRE(::stat(previousPath(show).c_str(), &st) == 0);
+    CHECK(st.st_uid == 65534);  // a copy, not a second name of root's file
+    CHECK(names(folder) == std::vector<std::string>{"show.json", "show.json.prev"});
+}
+
+TEST_CASE("a path with no file name is refused", "[scenes]") {
+    TempDir dir;
+    const WriteResult r = writeFileAtomically(dir.path / "", "x");
+    CHECK_FALSE(r.ok);
+    CHECK(r.errorNumber == EINVAL);
+    CHECK(names(dir.path).empty());
+}
+
 TEST_CASE("a save into a missing folder fails with No such file or directory", "[scenes]") {
     TempDir dir;
     const fs::path show = dir.path / "missing" / "show.json";
