@@ -121,6 +121,7 @@ int keepPrevious(const fs::path& path, const fs::path& prevTemp) {
             e = ::link(path.c_str(), prevTemp.c_str()) == 0 ? 0 : errno;
         }
         if (e == EPERM || e == EOPNOTSUPP) e = copyCurrent(path, prevTemp);
+        if (e == ENOENT) return 0;  // PATH went away since we looked (removed by hand): nothing to keep
         if (e != 0) return e;
     }
     if (::rename(prevTemp.c_str(), previousPath(path).c_str()) != 0) {
@@ -160,8 +161,8 @@ WriteResult writeFileAtomically(const fs::path& path, std::string_view bytes) {
     if (::lstat(path.c_str(), &st) == 0) {
         if (S_ISDIR(st.st_mode)) return failed(EISDIR, name + ": cannot write: it is a directory (nothing was changed)");
         if (S_ISLNK(st.st_mode))
-            return failed(ELOOP, name + ": cannot write: it is a symbolic link; save to the file it points to "
-                                        "(replacing it would replace the link) (nothing was changed)");
+            return failed(ELOOP, name + ": cannot write: it is a symbolic link, and a crash-safe save would replace "
+                                        "the link itself; save to the file it points to (nothing was changed)");
         if (!S_ISREG(st.st_mode))
             return failed(EINVAL, name + ": cannot write: it is not a regular file (nothing was changed)");
         exists = true;
