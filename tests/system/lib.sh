@@ -115,6 +115,17 @@ stop() {
     _FOH_REAPED[$pid]=1
 }
 
+# kill_now PID: SIGKILL PID at once and reap it, with no grace period (a crash, or a power cut as far as the process
+# can tell). Sets REAP_RC (137 when the signal killed it, its own status if it had exited already).
+kill_now() {
+    local pid=$1
+    REAP_RC=0
+    [[ -n ${_FOH_REAPED[$pid]:-} ]] && return 0
+    kill -KILL "$pid" 2>/dev/null || true
+    { wait "$pid"; } 2>/dev/null || REAP_RC=$?
+    _FOH_REAPED[$pid]=1
+}
+
 _foh_cleanup() {
     local rc=$? i pid name
     trap - EXIT INT TERM HUP
@@ -125,6 +136,10 @@ _foh_cleanup() {
         [[ -n ${_FOH_REAPED[$pid]:-} ]] && continue
         stop "$pid" TERM
     done
+    # A test may define foh_cleanup to undo what it set up itself (unmount a file system it mounted in the work
+    # folder); it runs once every process is stopped. The work folder is then removed without crossing into any
+    # mount that is still there (rm --one-file-system).
+    if declare -F foh_cleanup >/dev/null; then foh_cleanup; fi
     # A jackd that was SIGKILLed leaves its semaphores and shared memory behind; remove those of our servers only.
     for name in "${_FOH_JACK_SERVERS[@]}"; do
         rm -f "/dev/shm/jack_sem.$(id -u)_${name}_"* "/dev/shm/jack_${name}_"*
@@ -136,7 +151,7 @@ _foh_cleanup() {
     elif [[ ${FOH_KEEP_WORK:-0} == 1 ]]; then
         note "work folder kept: $FOH_WORK"
     else
-        rm -rf "$FOH_WORK"
+        rm -rf --one-file-system "$FOH_WORK"
     fi
     exit "$rc"
 }
