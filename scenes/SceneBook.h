@@ -90,6 +90,10 @@ public:
     /// has validated `show` (ShowFile). Clients config text is kept for the caller (clients()).
     void load(const Show& show);
     [[nodiscard]] const std::string& clients() const { return show_.clients; }
+    /// The clients config in use (its JSON text), kept in the show file.
+    void setClients(std::string json) {
+        if (json != show_.clients) show_.clients = std::move(json), changed();
+    }
 
 private:
     struct Pending {

@@ -50,6 +50,9 @@ const char* usage() {
            "                             Without it loopback clients are admin and every other client read-only\n"
            "  --admin-pin PIN            the PIN /login PIN turns into admin (default: the config's, else random;\n"
            "                             printed at start)\n"
+           "  --show FILE                the show file (docs/SCENES.md): its state and scenes are restored at start\n"
+           "                             (its layout wins over --channels/--buses/--fx), every change is saved\n"
+           "                             within 2 s; a new file is made when FILE does not exist\n"
            "  --list-params              print the parameter registry as Markdown and exit\n"
            "  --list-osc                 print the OSC address table (types, strings, /norm curves) and exit\n"
            "  --help\n";
@@ -130,6 +133,9 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
         } else if (arg == "--clients") {
             if (!value(v)) return std::nullopt;
             o.clientsFile = v;
+        } else if (arg == "--show") {
+            if (!value(v)) return std::nullopt;
+            o.showFile = v;
         } else if (arg == "--admin-pin") {
             if (!value(v)) return std::nullopt;
             if (v.size() < 4 || v.size() > 12 || v.find_first_not_of("0123456789") != std::string_view::npos) {

@@ -27,7 +27,9 @@
 #include "osc/OscServer.h"
 #include "osc/SceneAddresses.h"
 #include "params/ParamCurve.h"
+#include "scenes/AtomicFile.h"
 #include "scenes/SceneBook.h"
+#include "scenes/ShowKeeper.h"
 #include "util/Log.h"
 
 namespace {
@@ -138,15 +140,48 @@ int main(int argc, char** argv) {
         return 0;
     }
 
-    // The clients config before anything starts: a broken one must not silently open the desk.
+    // The show file before anything starts: its layout decides the console, its state and scenes come back.
+    scenes::SceneBook book(engine);
+    std::optional<scenes::ShowKeeper::Opened> opened;
+    if (!opt.showFile.empty()) {
+        opened = scenes::ShowKeeper::open(opt.showFile);
+        for (const std::string& note : opened->notes) FOH_LOG_WARN("show: %s", note.c_str());
+        if (!opened->error.empty()) {
+            FOH_LOG_ERROR("show: %s", opened->error.c_str());
+            FOH_LOG_ERROR("show: fix or move the file away (fohd never runs a blank show over a show file it cannot read)");
+            return 2;
+        }
+        if (opened->show) {
+            book.load(*opened->show);
+            const ConsoleLayout l = opened->show->layout;
+            FOH_LOG_INFO("show: %s: %zu scene(s), %d channels, %d buses, %d FX%s", opt.showFile.c_str(),
+                         opened->show->scenes.size(), l.channels, l.buses, l.fx,
+                         opened->fromPrevious ? " (from the previous version)" : "");
+        } else {
+            FOH_LOG_INFO("show: %s does not exist yet: a new show, saved on the first change", opt.showFile.c_str());
+        }
+    }
+    const int buses = engine.config().buses;
+
+    // The clients config before anything starts: a broken one must not silently open the desk. --clients wins over
+    // the show file's; the show file keeps the one in use.
     osc::ClientsConfig clients;
+    if (opt.clientsFile.empty() && !book.clients().empty()) {
+        auto loaded = osc::parseClientsConfig(book.clients(), opt.showFile + " (clients)", buses, error);
+        if (!loaded) {
+            FOH_LOG_ERROR("show: %s", error.c_str());
+            return 2;
+        }
+        clients = std::move(*loaded);
+    }
     if (!opt.clientsFile.empty()) {
-        auto loaded = osc::loadClientsConfig(opt.clientsFile, opt.buses, error);
+        auto loaded = osc::loadClientsConfig(opt.clientsFile, buses, error);
         if (!loaded) {
             FOH_LOG_ERROR("--clients %s", error.c_str());
             return 2;
         }
         clients = std::move(*loaded);
+        if (const scenes::ReadResult text = scenes::readFile(opt.clientsFile); text.bytes) book.setClients(*text.bytes);
         FOH_LOG_INFO("osc: clients config %s: %zu address rule(s), %zu PIN(s)", opt.clientsFile.c_str(),
                      clients.hosts.size(), clients.pins.size());
     }
@@ -166,7 +201,9 @@ int main(int argc, char** argv) {
     CommandQueue* queue = engine.openQueue("fohd");
     if (opt.demo) {
         engine.setPlayback(demo::makeDemoStems(opt.rate));
-        for (const auto& [address, value] : demo::demoMix()) (void)engine.set(*queue, address, value);
+        // A show file's own state wins over the demo's mix.
+        if (!opened || !opened->show)
+            for (const auto& [address, value] : demo::demoMix()) (void)engine.set(*queue, address, value);
         FOH_LOG_INFO("demo show: kick, bass, keys and voice on channels 1-4");
     }
     if (!applySets(engine, *queue, opt.sets)) return 2;
@@ -204,10 +241,12 @@ int main(int argc, char** argv) {
         io.stop();
     });
 
-    // Scenes: the book on the control thread, its own command lane; reachable over OSC (/scene/...).
-    scenes::SceneBook book(engine);
-    osc::SceneAddresses sceneAddresses(book, [](std::string&) {
-        return scenes::Result::fail("fohd runs without a show file (start it with --show FILE)");
+    // Scenes over OSC (/scene/...); the show file saved on demand and within 2 s of every change.
+    std::unique_ptr<scenes::ShowKeeper> keeper;
+    if (!opt.showFile.empty()) keeper = std::make_unique<scenes::ShowKeeper>(book, engine, opt.showFile);
+    osc::SceneAddresses sceneAddresses(book, [&](std::string& path) {
+        if (!keeper) return scenes::Result::fail("fohd runs without a show file (start it with --show FILE)");
+        return keeper->save(path);
     });
 
     // OSC on the control thread: its socket is serviced by this io_context.
@@ -240,6 +279,7 @@ int main(int argc, char** argv) {
         if (ec) return;
         backend->poll();
         engine.housekeeping();
+        if (keeper) keeper->tick(std::chrono::steady_clock::now());
         // The demo follows the server's sample rate.
         if (opt.demo) {
             const double rate = engine.config().sampleRate;
@@ -270,6 +310,11 @@ int main(int argc, char** argv) {
 
     if (tty) std::printf("\n");
     oscServer.reset();
+    if (keeper) {
+        // What changed since the last autosave goes to disk before fohd exits.
+        std::string path;
+        if (keeper->unsaved() && keeper->save(path).ok) FOH_LOG_INFO("show: saved %s", path.c_str());
+    }
     backend->stop();
     engine.housekeeping();
     FOH_LOG_INFO("stopped cleanly");
