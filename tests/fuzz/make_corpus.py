@@ -142,6 +142,8 @@ CORPUS = {
     "err-login-no-pin.osc": msg("/login"),
     "err-login-negative.osc": msg("/login", "i", i32(-5)),
     "err-login-fraction.osc": msg("/login", "f", f32(12.5)),
+    # regression: an int64 PIN of 2^63 - 1 became the double 2^63, converted to long long (undefined; UBSan)
+    "err-login-int64-max.osc": msg("/login", "h", i64(2**63 - 1)),
     "err-subscribe-port-0.osc": msg("/subscribe", "i", i32(0)),
     "err-subscribe-port-65536.osc": msg("/subscribe", "i", i32(65536)),
     "err-subscribe-port-minus-1.osc": msg("/subscribe", "i", i32(-1)),
@@ -168,6 +170,7 @@ CORPUS = {
     "ok-subscribe-port.osc": msg("/subscribe", "i", i32(9100)),
     "ok-login-admin-pin.osc": msg("/login", "s", s("2468")),
     "ok-login-int-pin.osc": msg("/login", "i", i32(1003)),
+    "ok-login-int64-pin.osc": msg("/login", "h", i64(1003)),
     "ok-role.osc": msg("/role"),
 }
 

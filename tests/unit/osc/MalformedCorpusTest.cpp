@@ -146,6 +146,7 @@ const std::map<std::string, ErrorReply> kErrors = {
     {"err-login-no-pin.osc", {BadKind::WrongType, "/login", "expects one PIN"}},
     {"err-login-negative.osc", {BadKind::WrongType, "/login", "expects one PIN"}},
     {"err-login-fraction.osc", {BadKind::WrongType, "/login", "expects one PIN"}},
+    {"err-login-int64-max.osc", {BadKind::WrongType, "/login", "expects one PIN"}},
     {"err-subscribe-port-0.osc", {BadKind::WrongType, "/subscribe", "port number 1..65535"}},
     {"err-subscribe-port-65536.osc", {BadKind::WrongType, "/subscribe", "port number 1..65535"}},
     {"err-subscribe-port-minus-1.osc", {BadKind::WrongType, "/subscribe", "port number 1..65535"}},
@@ -179,6 +180,7 @@ const std::map<std::string, Valid> kValid = {
     {"ok-subscribe-port.osc", {{}, {}}},
     {"ok-login-admin-pin.osc", {{}, {"/role s:admin"}}},
     {"ok-login-int-pin.osc", {{}, {"/role s:monitor 3"}}},
+    {"ok-login-int64-pin.osc", {{}, {"/role s:monitor 3"}}},
     {"ok-role.osc", {{}, {"/role s:admin"}}},
 };
 const std::string kBigBundle = "ok-bundle-64k-of-fader-sets.osc";
