@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git
+  # the fuzz round: clang with libFuzzer and its sanitizer runtimes
+  clang libclang-rt-14-dev
   # audio servers and their client libraries
   jackd2 libjack-jackd2-dev pipewire pipewire-jack pipewire-bin
   # control, scenes, recording

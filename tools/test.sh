@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what FOH needs, builds it and runs the whole test suite:
 #   1. Release build with -Werror: unit, whole-engine and system tests (real jackd and PipeWire);
-#   2. AddressSanitizer + UBSan build: the same tests again.
+#   2. AddressSanitizer + UBSan build: the same tests again;
+#   3. clang libFuzzer build (ASan + UBSan): the OSC packet fuzzer for 60 s from its corpus (tests/fuzz/README.md).
 # Every test binary carries the real-time allocation/lock trap. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,5 +25,11 @@ echo "== ASan + UBSan: tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
   ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== Fuzz (clang, libFuzzer + ASan/UBSan, 60 s)"
+cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang \
+  -DFOH_FUZZ=ON
+cmake --build build/fuzz -j "$jobs" --target foh_osc_fuzz
+ctest --test-dir build/fuzz --output-on-failure -L fuzz
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"

@@ -71,8 +71,10 @@ Outcome OscDispatcher::handle(const OscMessage& message, const Role& role, std::
             return out;
         }
         const OscArg* a = message.args.size() == 1 ? &message.args[0] : nullptr;
-        // A number PIN: TouchOSC and `foh set` send floats, exact for whole numbers below 2^24.
-        const bool number = a && (a->type == 'i' || a->type == 'h' || (a->type == 'f' && a->number < 16777216.0));
+        // A number PIN: TouchOSC and `foh set` send floats, exact for whole numbers below 2^24; an int64 is held as a
+        // double, exact below 2^53 (and converting one near 2^63 to long long would be undefined).
+        const bool number = a && (a->type == 'i' || (a->type == 'h' && a->number < 9007199254740992.0) ||
+                                  (a->type == 'f' && a->number < 16777216.0));
         if (number && a->number >= 0 && a->number == std::floor(a->number)) {
             out.login = std::to_string(static_cast<long long>(a->number));
             return out;

@@ -28,7 +28,9 @@ void ChannelStrip::setParam_rt(ChannelParam param, float value, bool snap) FOH_R
     if (p >= kChannelParams.size()) return;
     values_[p] = value;
     const bool on = value >= 0.5f;
-    const int index = static_cast<int>(value);
+    // Only the choice parameters read `index` (whole numbers, validated); any other value, a fader's -inf among
+    // them, is not converted: a float outside int's range converts with undefined behaviour.
+    const int index = std::fabs(value) < 1e6f ? static_cast<int>(value) : 0;
     using P = ChannelParam;
     switch (param) {
         case P::Trim:

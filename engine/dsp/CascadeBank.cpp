@@ -9,26 +9,24 @@ namespace {
 typedef float V __attribute__((vector_size(32)));
 typedef float VU __attribute__((vector_size(32), aligned(4)));  // unaligned loads and stores
 
-typedef int VI __attribute__((vector_size(32)));
-
 // 8x8 transpose in 24 shuffles: rows r[l] = 8 samples of lane l  ->  rows r[j] = sample j of every lane.
-// (unpack pairs, then 64-bit pairs, then 128-bit halves; its own inverse.)
+// (unpack pairs, then 64-bit pairs, then 128-bit halves; its own inverse.) __builtin_shufflevector takes constant
+// indices into the concatenation of its two operands; GCC (12+) and clang both have it.
 [[gnu::always_inline]] inline void transpose8(V r[8]) noexcept {
-    const VI lo = {0, 8, 1, 9, 4, 12, 5, 13}, hi = {2, 10, 3, 11, 6, 14, 7, 15};
-    const VI a = {0, 1, 8, 9, 4, 5, 12, 13}, b = {2, 3, 10, 11, 6, 7, 14, 15};
-    const VI p = {0, 1, 2, 3, 8, 9, 10, 11}, q = {4, 5, 6, 7, 12, 13, 14, 15};
     V t[8], u[8];
     for (int k = 0; k < 4; ++k) {
-        t[2 * k] = __builtin_shuffle(r[2 * k], r[2 * k + 1], lo);
-        t[2 * k + 1] = __builtin_shuffle(r[2 * k], r[2 * k + 1], hi);
+        t[2 * k] = __builtin_shufflevector(r[2 * k], r[2 * k + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        t[2 * k + 1] = __builtin_shufflevector(r[2 * k], r[2 * k + 1], 2, 10, 3, 11, 6, 14, 7, 15);
     }
-    u[0] = __builtin_shuffle(t[0], t[2], a), u[1] = __builtin_shuffle(t[0], t[2], b);
-    u[2] = __builtin_shuffle(t[1], t[3], a), u[3] = __builtin_shuffle(t[1], t[3], b);
-    u[4] = __builtin_shuffle(t[4], t[6], a), u[5] = __builtin_shuffle(t[4], t[6], b);
-    u[6] = __builtin_shuffle(t[5], t[7], a), u[7] = __builtin_shuffle(t[5], t[7], b);
+    for (int k = 0; k < 8; k += 4) {  // u[k..k+3] from t[k..k+3]
+        u[k] = __builtin_shufflevector(t[k], t[k + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[k + 1] = __builtin_shufflevector(t[k], t[k + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        u[k + 2] = __builtin_shufflevector(t[k + 1], t[k + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[k + 3] = __builtin_shufflevector(t[k + 1], t[k + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
     for (int k = 0; k < 4; ++k) {
-        r[k] = __builtin_shuffle(u[k], u[k + 4], p);
-        r[k + 4] = __builtin_shuffle(u[k], u[k + 4], q);
+        r[k] = __builtin_shufflevector(u[k], u[k + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        r[k + 4] = __builtin_shufflevector(u[k], u[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
     }
 }
 

@@ -116,16 +116,17 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) double weightKernel(
 
 // ---- the true-peak kernel -----------------------------------------------------------------------------------------
 typedef float V8 __attribute__((vector_size(32)));
-typedef float V8U __attribute__((vector_size(32), aligned(4)));  // unaligned loads
 
 // (Vectors go by reference: passing a 32-byte vector by value would depend on the AVX ABI in the baseline clone.)
-[[gnu::always_inline]] inline const V8U& at8(const float* p) noexcept { return *reinterpret_cast<const V8U*>(p); }
+// Unaligned loads go through memcpy: under clang, a reference to an aligned(4) vector typedef loses the reduced
+// alignment and the load becomes an aligned one, which faults on these 4-byte aligned addresses.
+[[gnu::always_inline]] inline void load8(V8& v, const float* p) noexcept { std::memcpy(&v, p, sizeof v); }
 /// acc = max(acc, |v|) over finite values only: a NaN fails both comparisons, an infinity the second, so a broken
 /// sample never becomes the peak.
 [[gnu::always_inline]] inline void maxAbsInto(V8& acc, const V8& v) noexcept {
     constexpr float kLargest = std::numeric_limits<float>::max();
     const V8 a = v > -v ? v : -v;
-    acc = (a > acc) & (a <= kLargest) ? a : acc;
+    acc = ((a > acc) & (a <= kLargest)) ? a : acc;
 }
 [[gnu::always_inline]] inline float maxKeep(float acc, float v) noexcept {
     return v > acc && v <= std::numeric_limits<float>::max() ? v : acc;
@@ -144,14 +145,16 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) void peakKernel(cons
         V8 a1 = {}, a2 = {}, a3 = {}, b1 = {}, b2 = {}, b3 = {};
 #pragma GCC unroll 12
         for (int i = 0; i < kTruePeakTaps; i += 2) {
-            const V8 u = at8(x - i), v = at8(x - i - 1);
+            V8 u, v;
+            load8(u, x - i), load8(v, x - i - 1);
             a1 += c1[i] * u, a2 += c2[i] * u, a3 += c3[i] * u;
             b1 += c1[i + 1] * v, b2 += c2[i + 1] * v, b3 += c3[i + 1] * v;
         }
         maxAbsInto(tp, a1 + b1);
         maxAbsInto(tp, a2 + b2);
         maxAbsInto(tp, a3 + b3);
-        const V8 now = at8(x);  // a copy: a V8 reference may not bind to the unaligned V8U
+        V8 now;
+        load8(now, x);
         maxAbsInto(sp, now);
     }
     float t = 0.0f, s = 0.0f;
