@@ -46,6 +46,22 @@ OscServer::OscServer(asio::io_context& io, Engine& engine, const std::string& bi
         engine_.closeQueue(&queue_);
         throw std::runtime_error("osc: cannot listen on " + bindAddress + ":" + std::to_string(port) + ": " + ec.message());
     }
+    {
+        // Messages wait in the kernel while the control loop is busy or not scheduled; the default ~208 KiB holds
+        // 2 ms of a 100 000 msg/s flood, after which the kernel drops datagrams (= lost fader moves). SO_RCVBUFFORCE
+        // (root, CAP_NET_ADMIN) may pass net.core.rmem_max; otherwise SO_RCVBUF, which the kernel caps at it.
+        constexpr int kAsked = 4 << 20;
+        boost::system::error_code bufferError;
+        if (::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVBUFFORCE, &kAsked, sizeof kAsked) != 0)
+            socket_.set_option(udp::socket::receive_buffer_size(kAsked), bufferError);
+        udp::socket::receive_buffer_size got;
+        socket_.get_option(got, bufferError);
+        // (Asio halves what Linux reports: the kernel doubles every size for its bookkeeping, socket(7).)
+        if (got.value() < kAsked)
+            FOH_LOG_WARN("osc: socket receive buffer %d KiB, asked for %d KiB (net.core.rmem_max): bursts of messages "
+                         "may be dropped", got.value() / 1024, kAsked / 1024);
+        else FOH_LOG_INFO("osc: socket receive buffer %d KiB", got.value() / 1024);
+    }
     FOH_LOG_INFO("osc: listening on udp %s:%u", bindAddress.c_str(), static_cast<unsigned>(this->port()));
     // The sink runs inside engine_.housekeeping(), which is called on this same control thread.
     meterSink_ = engine_.addMeterSink([this](const MeterAccum& packet) { meters_.add(packet); });

@@ -106,14 +106,16 @@ Checked ParamRegistry::validate(ParamId id, float value) const {
 }
 
 Checked validateAgainst(const ParamSpec& spec, float value) {
-    const std::string range = "[" + formatNumber(spec.min) + ", " + formatNumber(spec.max) + "] " +
-                              std::string(unitSymbol(spec.unit));
+    // Only a refusal formats the range: a valid set (every OSC fader move) must not pay for two snprintf calls.
+    const auto range = [&] {
+        return "[" + formatNumber(spec.min) + ", " + formatNumber(spec.max) + "] " + std::string(unitSymbol(spec.unit));
+    };
     if (std::isnan(value)) return {false, 0.0f, "value is not a number"};
-    if (std::isinf(value) && value > 0) return {false, 0.0f, "value is +infinity; range is " + range};
+    if (std::isinf(value) && value > 0) return {false, 0.0f, "value is +infinity; range is " + range()};
     if (spec.minusInfAtBottom && value <= spec.min) return {true, -std::numeric_limits<float>::infinity(), {}};
-    if (std::isinf(value)) return {false, 0.0f, "value is -infinity; range is " + range};
+    if (std::isinf(value)) return {false, 0.0f, "value is -infinity; range is " + range()};
     if (value < spec.min || value > spec.max)
-        return {false, 0.0f, "value " + formatNumber(value) + " is outside " + range};
+        return {false, 0.0f, "value " + formatNumber(value) + " is outside " + range()};
     if ((spec.unit == Unit::Toggle || spec.unit == Unit::Choice || spec.unit == Unit::Channel) &&
         value != std::floor(value))
         return {false, 0.0f, "value " + formatNumber(value) + " is not a whole number"};
