@@ -436,7 +436,9 @@ private:
         std::string first;
         for (ParamId id = 0; id < registry_->size(); ++id) {
             const ParamInfo& info = registry_->info(id);
-            if (state.contains(info.address)) continue;
+            // What scenes never store (solo, listen, tap, ...) is not missing: a show does not hold it.
+            if (state.contains(info.address) || !recalledByScenes(info.target.object == ObjectKind::Solo, info.spec->key))
+                continue;
             const Checked c = registry_->validate(id, info.spec->def);
             state.emplace(info.address, c.ok ? c.value : info.spec->def);
             if (missing++ == 0) first = info.address;
