@@ -10,19 +10,27 @@ ClientTable::Client ClientTable::fresh(Clock::time_point now) const {
     return c;
 }
 
-Endpoint ClientTable::touch(Endpoint source, Clock::time_point now, int replyPort, bool* isNew) {
+Endpoint ClientTable::touch(Endpoint source, Clock::time_point now, int replyPort, bool* isNew, bool* full) {
     Endpoint reply = source;
+    if (isNew) *isNew = false;
+    if (full) *full = false;
     if (replyPort > 0) {
         reply.port = static_cast<std::uint16_t>(replyPort);
-        if (reply != source) aliases_[source] = {reply, now};
+        if (reply != source && (aliases_.contains(source) || aliases_.size() < kMaxClients)) aliases_[source] = {reply, now};
     } else if (auto a = aliases_.find(source); a != aliases_.end()) {
         a->second.lastSeen = now;
         reply = a->second.reply;
     }
-    auto [it, inserted] = clients_.try_emplace(reply);
-    if (inserted) it->second = fresh(now);
+    auto it = clients_.find(reply);
+    if (it == clients_.end()) {
+        if (clients_.size() >= kMaxClients) {  // answered, but not subscribed: no full state, no pushes
+            if (full) *full = true;
+            return reply;
+        }
+        it = clients_.emplace(reply, fresh(now)).first;
+        if (isNew) *isNew = true;
+    }
     it->second.lastSeen = now;
-    if (isNew) *isNew = inserted;
     return reply;
 }
 

@@ -32,14 +32,19 @@ public:
     static constexpr auto kExpiry = std::chrono::seconds(60);
     static constexpr auto kMinInterval = std::chrono::milliseconds(20);
     static constexpr std::size_t kBudgetPerFlush = 64;
+    /// At most this many subscribed clients (and /subscribe PORT redirections): a flood of forged source addresses
+    /// must not exhaust memory or turn the full state into traffic aimed at someone else. Beyond it a sender is
+    /// answered but not subscribed, until older clients expire.
+    static constexpr std::size_t kMaxClients = 128;
 
     /// `parameters`: how many parameters the registry has (ids 0 .. parameters-1).
     explicit ClientTable(std::size_t parameters) : parameters_(parameters) {}
 
     /// A message arrived from `source`: subscribes or renews its client and returns where replies go.
     /// `replyPort` (from /subscribe PORT) redirects that source to PORT from now on. `isNew` tells whether the
-    /// client was not subscribed before (it gets full state).
-    Endpoint touch(Endpoint source, Clock::time_point now, int replyPort = 0, bool* isNew = nullptr);
+    /// client was not subscribed before (it gets full state); `full` that it could not be subscribed (kMaxClients).
+    Endpoint touch(Endpoint source, Clock::time_point now, int replyPort = 0, bool* isNew = nullptr,
+                   bool* full = nullptr);
 
     /// Sends `client` the full state again from the start (an explicit /subscribe: a tablet that restarted on the
     /// same port is not new to the table but has lost its state).

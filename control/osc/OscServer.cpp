@@ -132,7 +132,11 @@ void OscServer::onPacket(std::size_t size) {
         bool isNew = false;
         // Where replies go: a /subscribe PORT, else the clients config's reply_port for this host, else the source.
         const int replyPort = out.subscribePort.value_or(0) != 0 ? *out.subscribePort : access_.replyPortOf(source.ip);
-        const Endpoint reply = clients_.touch(source, now, replyPort, &isNew);
+        bool full = false;
+        const Endpoint reply = clients_.touch(source, now, replyPort, &isNew, &full);
+        if (full)
+            bad_.count(BadKind::Refused, "client table full (" + std::to_string(ClientTable::kMaxClients) + " clients): " +
+                                             from + " is answered but gets no pushes until others expire");
         if (out.subscribePort && !isNew) clients_.restartFullState(reply);
         if (isNew)
             FOH_LOG_INFO("osc: client %s:%u subscribed (full state follows)",

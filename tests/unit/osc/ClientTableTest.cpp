@@ -107,3 +107,29 @@ TEST_CASE("an explicit resubscribe restarts the full state of a known client", "
     CHECK(t.due(kTablet, now + 1s).size() == 5);
     CHECK(t.due(kTablet, now + 1s).empty());  // once, not again on every flush
 }
+
+TEST_CASE("at most kMaxClients clients: beyond them a sender is answered but not subscribed", "[osc]") {
+    ClientTable t(10);
+    auto now = Clock::now();
+    for (std::uint16_t p = 0; p < ClientTable::kMaxClients; ++p) {
+        bool isNew = false, full = true;
+        (void)t.touch({0x0a000001, static_cast<std::uint16_t>(20000 + p)}, now, 0, &isNew, &full);
+        CHECK(isNew);
+        CHECK_FALSE(full);
+    }
+    CHECK(t.size() == ClientTable::kMaxClients);
+    bool isNew = true, full = false;
+    const Endpoint forged{0x0a0000ff, 40000};
+    CHECK(t.touch(forged, now, 9000, &isNew, &full) == Endpoint{0x0a0000ff, 9000});
+    CHECK_FALSE(isNew);
+    CHECK(full);
+    CHECK(t.size() == ClientTable::kMaxClients);
+    CHECK(t.due({0x0a0000ff, 9000}, now).empty());  // no full state for it
+    // A known client still renews; once the others expire there is room again.
+    (void)t.touch({0x0a000001, 20000}, now + ClientTable::kExpiry, 0, &isNew, &full);
+    CHECK_FALSE(full);
+    CHECK(t.expire(now + ClientTable::kExpiry + std::chrono::seconds(1)) == ClientTable::kMaxClients - 1);
+    (void)t.touch(forged, now + ClientTable::kExpiry + std::chrono::seconds(1), 0, &isNew, &full);
+    CHECK(isNew);
+    CHECK_FALSE(full);
+}
