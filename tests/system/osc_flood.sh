@@ -3,10 +3,11 @@
 # System test: an OSC flood against fohd running on a real jackd (dummy backend, SCHED_FIFO, 48 kHz / 64 frames).
 # foh_osc_flood sends 100 000 messages/s from 4 OSC clients (one UDP socket each) on loopback for 10 s, each client
 # driving its own /ch/k/fader and /ch/k/pan and ending on a distinctive value, while a prober queries every 10 ms.
-# Then: the rate was reached; fohd counted 0 xruns during the flood; >= 99 % of the queries were answered; every
-# client's parameters read back (by the tool, by the foh CLI and in the full state an oscdump listener gets) as the
-# last value that client sent; the kernel dropped none of the datagrams for fohd's socket (/proc/net/udp); no set was
-# refused; fohd still runs and exits cleanly. fohd's CPU during the flood, by thread, is reported.
+# Then: the rate was reached; fohd counted 0 xruns during the flood (unless the machine itself was late: see the
+# xrun check); >= 99 % of the queries were answered; every client's parameters read back (by the tool, by the foh
+# CLI and in the full state an oscdump listener gets) as the last value that client sent; the kernel dropped none
+# of the datagrams for fohd's socket (/proc/net/udp); no set was refused; fohd still runs and exits cleanly.
+# fohd's CPU during the flood, by thread, is reported.
 #
 # Usage: osc_flood.sh PATH_TO_FOHD PATH_TO_FOH PATH_TO_FOH_OSC_FLOOD
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,6 +25,8 @@ RATE=100000
 FLOOD_SECONDS=10
 MIN_RATE=95000
 MIN_ANSWERED_PCT=99
+RT_PROBE_PRIORITY=80
+PERIOD_MS=$(awk 'BEGIN { printf "%.3f", 64 / 48000 * 1000 }') # jackd -p 64 -r 48000 (start_jackd)
 
 new_server_name server
 start_jackd jackd_pid "$server"
@@ -78,7 +81,10 @@ for t in "${!thread_ticks[@]}"; do threads_before[$t]=${thread_ticks[$t]}; done
 flood_start=$(now)
 
 note "flood: $CLIENTS clients, $RATE msg/s together, ${FLOOD_SECONDS} s (fohd had $xruns_before xruns before)"
-spawn flood_pid flood "$FLOOD" --port "$PORT" --clients "$CLIENTS" --rate "$RATE" --seconds "$FLOOD_SECONDS"
+# --rt-probe: a SCHED_FIFO thread per CPU, above jackd (70) and fohd's audio thread (65), measures how late the
+# machine wakes real-time threads during the flood (see the xrun check below).
+spawn flood_pid flood "$FLOOD" --port "$PORT" --clients "$CLIENTS" --rate "$RATE" --seconds "$FLOOD_SECONDS" \
+    --rt-probe "$RT_PROBE_PRIORITY" --rt-probe-late-ms "$PERIOD_MS"
 reap "$flood_pid" $((2 * FLOOD_SECONDS + 15))
 flood_rc=$REAP_RC
 flood_wall=$(since "$flood_start")
@@ -87,6 +93,10 @@ ticks_after=$(cpu_ticks "/proc/$fohd_pid")
 sample_threads
 drops_after=$(udp_drops)
 rcvbuf_after=$(udp_rcvbuf_errors)
+# xruns: from the last status line before the tool started to the first one after it ended (one every 0.5 s).
+sleep 0.6
+xruns_after=$(fohd_xruns fohd)
+jackd_says=$(tail -n +"$((jackd_lines_before + 1))" "$jackd_err" | grep -i 'not finished\|xrun' | head -n 6 || true)
 sed 's/^/    /' "$FOH_WORK/flood.out"
 
 [[ $drops_after != none ]] || fail "fohd's socket vanished from /proc/net/udp"
@@ -183,17 +193,30 @@ pass "oscdump's full state: all $((2 * CLIENTS)) parameters equal the last messa
 
 # ---- xruns, drops, CPU, the log ------------------------------------------------------------------------------------------
 
-sleep 0.6 # a status line from after the flood
-xruns_after=$(fohd_xruns fohd)
-jackd_says=$(tail -n +"$((jackd_lines_before + 1))" "$jackd_err" | grep -i 'not finished\|xrun' | head -n 6 || true)
 [[ -n $xruns_after ]] || fail "no 'xruns N' on fohd's status line after the flood"
-# No JACK client joins the graph during the flood, so the one documented cause of spurious xruns on the dummy
-# backend (jack_level.sh, lib.sh's FOH_STRICT_XRUNS) does not apply here: any xrun is a failure.
-((xruns_after == xruns_before)) ||
-    fail "fohd counted $((xruns_after - xruns_before)) xruns during the flood ($xruns_before before, $xruns_after after);" \
-        "jackd says: ${jackd_says:-nothing}"
-pass "fohd counted 0 xruns during the flood ($xruns_after in total)"
-[[ -z $jackd_says ]] || note "NOTE: jackd logged during the flood: $jackd_says"
+# No JACK client joins the graph during the flood, so the documented cause of spurious xruns on the dummy backend
+# (jack_level.sh, FOH_STRICT_XRUNS) does not apply here: an xrun fails the test. With one exception: the
+# independent real-time probe (one SCHED_FIFO thread per CPU, above jackd and fohd, waking every 1 ms) counts its
+# wakeups later than a period; each is a moment when the machine could run no real-time thread on time (measured:
+# a busy compiler beside the flood on this 2-CPU virtual machine delays them by up to 5 ms). As many xruns as that
+# say nothing about fohd: they are reported, not failed (FOH_STRICT_XRUNS=1 fails them). More xruns fail.
+probe_line=$(grep '^rt probe: ' "$out") || fail "foh_osc_flood printed no 'rt probe' line"
+note "$probe_line"
+probe_late=$(sed -n 's/^rt probe: SCHED_FIFO .* wakeups, \([0-9]*\) later than .*/\1/p' <<<"$probe_line")
+[[ -n $probe_late ]] || fail "the real-time probe did not run: $probe_line"
+xruns=$((xruns_after - xruns_before))
+if ((xruns == 0)); then
+    pass "fohd counted 0 xruns during the flood ($xruns_after in total)"
+    [[ -z $jackd_says ]] || note "NOTE: jackd logged during the flood: $jackd_says"
+elif [[ ${FOH_STRICT_XRUNS:-0} != 1 ]] && ((xruns <= probe_late)); then
+    note "NOTE: fohd counted $xruns xruns during the flood, but the machine woke an independent SCHED_FIFO" \
+        "$RT_PROBE_PRIORITY thread more than a period ($PERIOD_MS ms) late $probe_late times: they cannot be put on fohd," \
+        "not failed (FOH_STRICT_XRUNS=1 fails it); jackd says: ${jackd_says:-nothing}"
+else
+    fail "fohd counted $xruns xruns during the flood ($xruns_before before, $xruns_after after); the machine woke" \
+        "real-time threads more than a period late only $probe_late times ($probe_line); jackd says:" \
+        "${jackd_says:-nothing}"
+fi
 
 # fohd's own words: a refused set, bad input (logged as "osc: bad input: ..."), a failed send, a crash.
 for bad in 'command queue full' 'osc: bad input:' 'osc: send to' 'terminate called' 'ERROR: AddressSanitizer' 'runtime error:'; do

@@ -2,6 +2,7 @@
 // hand-encoded OSC; it links nothing of the engine, so it sees fohd only from the outside, as a tablet does.
 //
 //   foh_osc_flood --port P [--host 127.0.0.1] [--clients 4] [--rate 100000] [--seconds 10] [--settle-ms 300]
+//                 [--rt-probe PRIORITY [--rt-probe-late-ms 1.333]]
 //
 // - K sender threads, one UDP socket each (= K OSC clients to fohd), send R messages/s together for S seconds,
 //   paced: every millisecond each sends what is due by then (R/K/1000 messages), catching up if it was late (at
@@ -17,6 +18,10 @@
 //   the /norm address and never pushes one, so an answer is never confused with a push. Answers come back in
 //   order (one socket, one server thread, loopback), so an answer for the oldest open query with its address also
 //   settles every open query before it as unanswered.
+// - With --rt-probe, one more thread per CPU (pinned to it, SCHED_FIFO PRIORITY) wakes every millisecond from the
+//   start of the flood to the end of the readback and measures how late it was woken: an independent witness of whether the machine could run a
+//   real-time thread on time at all (a kernel section that cannot be preempted, the hypervisor). Given a priority
+//   above the audio server's and fohd's, nothing of theirs can delay it.
 // - After the flood it waits --settle-ms, then queries every client's parameters (plain addresses) and prints the
 //   values read next to the values sent last.
 //
@@ -26,10 +31,13 @@
 //   queries Q answered A (P %) p50 X ms p99 Y ms max Z ms
 //   final /ch/k/fader sent V read W ok|MISMATCH|NO ANSWER      (for every client's two parameters)
 //   finals M of N match
+//   rt probe: SCHED_FIFO P on C CPUs, W wakeups, N later than T ms, max X ms      (--rt-probe; T: --rt-probe-late-ms)
 // Exit status: 0 when it sent at >= 95 % of the requested rate, 1 when it could not, 2 for a usage or socket error.
 // (Whether fohd kept up, answered and ended in the right state is for the caller to judge from the output.)
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -60,7 +68,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kUsage =
     "usage: foh_osc_flood --port PORT [--host 127.0.0.1] [--clients 4] [--rate 100000] [--seconds 10] "
-    "[--settle-ms 300]\n";
+    "[--settle-ms 300] [--rt-probe PRIORITY [--rt-probe-late-ms 1.333]]\n";
 
 struct Options {
     std::string host = "127.0.0.1";
@@ -69,6 +77,8 @@ struct Options {
     double rate = 100000.0;
     double seconds = 10.0;
     int settleMs = 300;
+    int rtProbePriority = 0;  ///< 0: no probe
+    double rtProbeLateMs = 1.333;
 };
 
 // ---- OSC encoding and decoding (just what this tool needs) -----------------------------------------------------
@@ -346,6 +356,44 @@ std::optional<float> readBack(int fd, const sockaddr_in& to, const std::string& 
     }
 }
 
+// ---- the real-time probe ------------------------------------------------------------------------------------------
+
+struct RtProbe {
+    int cpu = 0;
+    std::string error;  ///< why it could not run (pinning, scheduling), empty when it ran
+    std::int64_t wakeups = 0;
+    std::int64_t late = 0;  ///< woken later than the threshold
+    double maxLateMs = 0.0;
+};
+
+void runRtProbe(RtProbe& p, int priority, double lateMs, Clock::time_point start, const std::atomic<bool>& done) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(p.cpu, &one);
+    if (int e = ::pthread_setaffinity_np(::pthread_self(), sizeof one, &one); e != 0) {
+        p.error = std::string("cannot pin to CPU ") + std::to_string(p.cpu) + ": " + std::strerror(e);
+        return;
+    }
+    sched_param sp{};
+    sp.sched_priority = priority;
+    if (int e = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &sp); e != 0) {
+        p.error = std::string("cannot run SCHED_FIFO ") + std::to_string(priority) + ": " + std::strerror(e);
+        return;
+    }
+    sleepUntil(start);
+    auto wake = start;
+    while (!done.load(std::memory_order_acquire)) {
+        wake += std::chrono::milliseconds(1);
+        sleepUntil(wake);
+        // After a stall the wakeups it swallowed follow at once, each late by less: a stall of S ms counts about
+        // S - lateMs late wakeups, so the count measures how long real-time threads could not run.
+        const double late = msSince(wake, Clock::now());
+        ++p.wakeups;
+        if (late > lateMs) ++p.late;
+        p.maxLateMs = std::max(p.maxLateMs, late);
+    }
+}
+
 double percentile(std::vector<double> v, double p) {
     if (v.empty()) return NAN;
     std::sort(v.begin(), v.end());
@@ -375,6 +423,8 @@ std::optional<Options> parseOptions(int argc, char** argv) {
         else if (name == "--rate" && v > 0 && v <= 1e7) o.rate = v;
         else if (name == "--seconds" && v > 0 && v <= 3600) o.seconds = v;
         else if (name == "--settle-ms" && v >= 0 && v <= 60000 && v == std::floor(v)) o.settleMs = static_cast<int>(v);
+        else if (name == "--rt-probe" && v >= 1 && v <= 99 && v == std::floor(v)) o.rtProbePriority = static_cast<int>(v);
+        else if (name == "--rt-probe-late-ms" && v > 0 && v <= 1000) o.rtProbeLateMs = v;
         else return std::nullopt;
     }
     if (o.port == 0) return std::nullopt;
@@ -431,8 +481,24 @@ int main(int argc, char** argv) {
         start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(2 * opt.seconds + 1));
     const double cpuBefore = cpuSeconds();
     std::atomic<bool> floodDone{false};
+    std::atomic<bool> probesDone{false};  ///< after the readback: the probes watch the tool's whole run
     std::thread probe(runProber, std::ref(prober), std::cref(to), opt.clients, start, std::cref(floodDone),
                       std::chrono::milliseconds(opt.settleMs));
+    std::vector<RtProbe> rtProbes;
+    std::vector<std::thread> rtThreads;
+    if (opt.rtProbePriority > 0) {
+        cpu_set_t allowed;
+        CPU_ZERO(&allowed);
+        if (::sched_getaffinity(0, sizeof allowed, &allowed) != 0) {
+            std::fprintf(stderr, "foh_osc_flood: sched_getaffinity: %s\n", std::strerror(errno));
+            return 2;
+        }
+        for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+            if (CPU_ISSET(cpu, &allowed)) rtProbes.emplace_back().cpu = cpu;
+        for (RtProbe& p : rtProbes)
+            rtThreads.emplace_back(runRtProbe, std::ref(p), opt.rtProbePriority, opt.rtProbeLateMs, start,
+                                   std::cref(probesDone));
+    }
     std::vector<std::thread> threads;
     for (Sender& s : senders) threads.emplace_back(runSender, std::ref(s), std::cref(to), perClient, start, giveUp);
     for (std::thread& t : threads) t.join();
@@ -481,6 +547,25 @@ int main(int argc, char** argv) {
         }
     }
     std::printf("finals %d of %d match\n", matches, 2 * opt.clients);
+    probesDone.store(true, std::memory_order_release);
+    for (std::thread& t : rtThreads) t.join();
+    if (!rtProbes.empty()) {
+        RtProbe all;
+        std::string error;
+        for (const RtProbe& p : rtProbes) {
+            if (!p.error.empty() && error.empty()) error = p.error;
+            all.wakeups += p.wakeups;
+            all.late += p.late;
+            all.maxLateMs = std::max(all.maxLateMs, p.maxLateMs);
+        }
+        if (!error.empty()) {
+            std::printf("rt probe: failed: %s\n", error.c_str());
+        } else {
+            std::printf("rt probe: SCHED_FIFO %d on %zu CPUs, %lld wakeups, %lld later than %.3f ms, max %.3f ms\n",
+                        opt.rtProbePriority, rtProbes.size(), static_cast<long long>(all.wakeups),
+                        static_cast<long long>(all.late), opt.rtProbeLateMs, all.maxLateMs);
+        }
+    }
     std::fflush(stdout);
 
     for (const Sender& s : senders) ::close(s.fd);
