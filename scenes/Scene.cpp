@@ -132,6 +132,14 @@ std::string formatScope(const Scope& scope) {
     return out;
 }
 
+std::string nameProblem(std::string_view name) {
+    if (name.size() > kMaxNameBytes)
+        return "a name is at most " + std::to_string(kMaxNameBytes) + " bytes (this one has " + std::to_string(name.size()) + ")";
+    for (const unsigned char c : name)
+        if (c < 0x20 || c == 0x7f) return "a name holds no control characters";
+    return {};
+}
+
 bool recalls(const Scene& scene, const std::vector<Rule>& safes, const ParamInfo& info) {
     if (!recalledByScenes(info.target.object == ObjectKind::Solo, info.spec->key)) return false;
     const std::string object = ParamRegistry::objectAddress(info.target);

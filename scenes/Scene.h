@@ -54,6 +54,7 @@ struct Show {
     std::vector<Scene> scenes;
     int current = -1;                    ///< the scene last recalled (index), -1: none
     std::string clients;                 ///< the clients config (JSON text, osc/ClientsConfig.h); empty: none
+    std::map<std::string, std::string> names;  ///< object ("/ch/1") -> its name on the scribble strip ("Kick")
     friend bool operator==(const Show&, const Show&) = default;
 };
 
@@ -67,6 +68,11 @@ struct Show {
 /// A scope as text: "objects=ch/1,ch/2;groups=eq,fader/pan" (either part may be left out; "" = everything).
 [[nodiscard]] std::optional<Scope> parseScope(std::string_view text, const ParamRegistry& registry, std::string& error);
 [[nodiscard]] std::string formatScope(const Scope& scope);
+
+/// Names of channels, buses, ...: at most kMaxNameBytes bytes of printable UTF-8 (no control characters).
+inline constexpr std::size_t kMaxNameBytes = 32;
+/// Why `name` is not a valid object name, or empty when it is.
+[[nodiscard]] std::string nameProblem(std::string_view name);
 
 /// Whether a recall of `scene` under the global `safes` touches parameter `info`.
 [[nodiscard]] bool recalls(const Scene& scene, const std::vector<Rule>& safes, const ParamInfo& info);

@@ -108,6 +108,18 @@ void SceneBook::setGlobalSafes(std::vector<Rule> safes) {
     changed();
 }
 
+Result SceneBook::setName(const std::string& object, std::string name) {
+    if (const std::string why = nameProblem(name); !why.empty()) return Result::fail(why);
+    const auto registry = engine_.registry();
+    const bool exists = std::any_of(registry->all().begin(), registry->all().end(),
+                                    [&](const ParamInfo& p) { return ParamRegistry::objectAddress(p.target) == object; });
+    if (!exists) return Result::fail(object + " is not an object of this console");
+    if (name.empty()) show_.names.erase(object);
+    else show_.names[object] = std::move(name);
+    changed();
+    return {};
+}
+
 Result SceneBook::remove(int index) {
     if (Result r = checkIndex(index); !r.ok) return r;
     show_.scenes.erase(show_.scenes.begin() + index);

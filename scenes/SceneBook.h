@@ -90,6 +90,9 @@ public:
     /// has validated `show` (ShowFile). Clients config text is kept for the caller (clients()).
     void load(const Show& show);
     [[nodiscard]] const std::string& clients() const { return show_.clients; }
+    /// Names of objects ("/ch/1" -> "Kick"): kept in the show, not in scenes. An empty name removes it.
+    [[nodiscard]] const std::map<std::string, std::string>& names() const { return show_.names; }
+    Result setName(const std::string& object, std::string name);
     /// The clients config in use (its JSON text), kept in the show file.
     void setClients(std::string json) {
         if (json != show_.clients) show_.clients = std::move(json), changed();

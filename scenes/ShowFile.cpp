@@ -230,7 +230,7 @@ public:
                                          std::to_string(Show::kVersion) + ")"};
 
         Show show;
-        unknownKeys(root, "", {"format", "version", "layout", "current_scene", "safes", "state", "scenes", "clients"});
+        unknownKeys(root, "", {"format", "version", "layout", "current_scene", "safes", "state", "scenes", "clients", "names"});
         if (const auto layout = root.find("layout"); layout != root.end()) show.layout = readLayout(*layout);
         ParamRegistry registry(show.layout);
         registry_ = &registry;
@@ -259,6 +259,21 @@ public:
             if (!clients->is_object())
                 throw Invalid{"clients", "must be an object (the clients config), not " + typeName(*clients)};
             show.clients = clients->dump(-1, ' ', false, Json::error_handler_t::replace);
+        }
+        if (const auto names = root.find("names"); names != root.end()) {
+            if (!names->is_object()) throw Invalid{"names", "must be an object (\"ch/1\": \"Kick\", ...), not " + typeName(*names)};
+            for (const auto& [key, value] : names->items()) {
+                const std::string where = "names." + key;
+                const std::string object = key.starts_with('/') ? key : "/" + key;
+                if (!objects_.contains(object)) {
+                    warn(where, "no such object on this console; ignored");
+                    continue;
+                }
+                if (!value.is_string()) throw Invalid{where, "must be a string, not " + typeName(value)};
+                const std::string name = value.get<std::string>();
+                if (const std::string why = nameProblem(name); !why.empty()) throw Invalid{where, why};
+                show.names[object] = name;
+            }
         }
         registry_ = nullptr;
         return show;
@@ -561,6 +576,11 @@ std::string toJson(const Show& show) {
         }
         if (!clients.is_object()) throw std::invalid_argument("the show's clients config is not a JSON object");
         root["clients"] = std::move(clients);
+    }
+    if (!show.names.empty()) {
+        Json names = Json::object();
+        for (const auto& [object, name] : show.names) names[object.starts_with('/') ? object.substr(1) : object] = name;
+        root["names"] = std::move(names);
     }
     return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

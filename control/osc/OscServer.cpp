@@ -138,6 +138,8 @@ void OscServer::onPacket(std::size_t size) {
             bad_.count(BadKind::Refused, "client table full (" + std::to_string(ClientTable::kMaxClients) + " clients): " +
                                              from + " is answered but gets no pushes until others expire");
         if (out.subscribePort && !isNew) clients_.restartFullState(reply);
+        if (isNew && scenes_)
+            for (const OscMessage& n : scenes_->nameMessages()) send(reply, n);  // names are part of the full state
         if (isNew)
             FOH_LOG_INFO("osc: client %s:%u subscribed (full state follows)",
                          asio::ip::address_v4(reply.ip).to_string().c_str(), static_cast<unsigned>(reply.port));
@@ -152,7 +154,11 @@ void OscServer::onPacket(std::size_t size) {
     // A change of the scene book: every client sees which scene is current now.
     if (scenes_ && scenes_->changed()) {
         const OscMessage current = scenes_->currentMessage();
-        for (const Endpoint client : clients_.clients()) send(client, current);
+        const std::vector<OscMessage> names = scenes_->takeBroadcasts();
+        for (const Endpoint client : clients_.clients()) {
+            send(client, current);
+            for (const OscMessage& n : names) send(client, n);
+        }
         applied = true;  // a recall changed values: push them soon
     }
     // Push a change at once unless a flush just ran (a drag then waits at most kMinFlushGap, then ClientTable's pace).

@@ -35,7 +35,13 @@ std::string timeText(std::chrono::system_clock::time_point t) {
 
 bool SceneAddresses::owns(const std::string& address) {
     return address.starts_with("/scene/") || address == "/history" || address.starts_with("/history/") ||
-           address == "/show/save";
+           address == "/show/save" || (address.ends_with("/name") && address.size() > 5);
+}
+
+std::vector<OscMessage> SceneAddresses::nameMessages() const {
+    std::vector<OscMessage> out;
+    for (const auto& [object, name] : book_.names()) out.push_back({object + "/name", {OscArg::s(name)}});
+    return out;
 }
 
 OscMessage SceneAddresses::currentMessage() const {
@@ -129,6 +135,26 @@ Outcome SceneAddresses::handle(const OscMessage& m, const Role& role, const std:
         return out;
     }
 
+    if (address.ends_with("/name") && !address.starts_with("/scene/")) {
+        std::string object = address.substr(0, address.size() - 5);
+        // "/ch/01" as X32 users type it: the registry's own form.
+        if (const auto id = book_.registry()->find(object + "/mute"); id) object = ParamRegistry::objectAddress(book_.registry()->info(*id).target);
+        else if (const auto fader = book_.registry()->find(object + "/fader"); fader)
+            object = ParamRegistry::objectAddress(book_.registry()->info(*fader).target);
+        const std::string canonical = object + "/name";
+        if (m.args.empty()) {
+            const auto it = book_.names().find(object);
+            out.replies.push_back({canonical, {OscArg::s(it == book_.names().end() ? "" : it->second)}});
+            return out;
+        }
+        if (!mayChange()) return forbidden();
+        if (m.args.size() != 1 || !isText(m.args[0])) return fail(BadKind::WrongType, "expects one string (or none, to query)");
+        const scenes::Result r = book_.setName(object, m.args[0].text);
+        if (!r.ok) return fail(object.empty() ? BadKind::Unknown : BadKind::Refused, r.error);
+        changed_ = true;
+        broadcasts_.push_back({canonical, {OscArg::s(m.args[0].text)}});
+        return out;
+    }
     const auto target = sceneAndField(address);
     if (!target) return fail(BadKind::Unknown, "no such scene address");
     const int index = target->first - 1;

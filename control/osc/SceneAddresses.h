@@ -17,12 +17,16 @@
 //                                    first, default 20, at most kMaxHistory), then /history/end i count
 //   /history/undo i SEQ              sets change SEQ's previous value back
 //   /show/save                       saves the show file now: /show/saved s path
+//   /ch/N/name [s NAME]              an object's name (also /bus/N, /fx/N, /mtx/N, /dca/N, /mgrp/N, /main): sets
+//                                    (pushed to every client as /ch/N/name s NAME), or answers it; "" removes it
 // Changes need the admin role; every role may query. After any change to the book, `changed()` says so, and the
 // server pushes /scene/current to every client.
 
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "osc/OscDispatcher.h"
 #include "scenes/SceneBook.h"
@@ -47,11 +51,16 @@ public:
     void poll() { book_.poll(); }
     /// True once after handle() changed the book.
     bool changed() { return std::exchange(changed_, false); }
+    /// Messages for every client that handle() produced since the last call (a new name).
+    std::vector<OscMessage> takeBroadcasts() { return std::exchange(broadcasts_, {}); }
+    /// Every object's name, as a new client's full state gets them.
+    [[nodiscard]] std::vector<OscMessage> nameMessages() const;
 
 private:
     scenes::SceneBook& book_;
     SaveNow save_;
     bool changed_ = false;
+    std::vector<OscMessage> broadcasts_;
 };
 
 }  // namespace foh::osc

@@ -132,3 +132,31 @@ TEST_CASE("scenes over OSC: only admin changes; every role queries; bad requests
     CHECK(f.book.scenes()[0].fadeMs == 0.0f);
     CHECK(f.book.scenes()[0].safes.empty());
 }
+
+TEST_CASE("names over OSC: /ch/N/name sets (admin) and is pushed; every role queries; new clients get them",
+          "[osc][scenes]") {
+    Fixture f;
+    CHECK(SceneAddresses::owns("/ch/1/name"));
+    CHECK(f.send("/ch/01/name", {OscArg::s("Kick In")}).replies.empty());
+    const auto pushed = f.scenes.takeBroadcasts();
+    REQUIRE(pushed.size() == 1);
+    CHECK(pushed[0].address == "/ch/1/name");
+    CHECK(pushed[0].args[0].text == "Kick In");
+    CHECK(f.book.names().at("/ch/1") == "Kick In");
+    REQUIRE(f.send("/bus/3/name", {OscArg::s("Wedge Vox")}).replies.empty());
+    REQUIRE(f.send("/main/name", {OscArg::s("PA")}).replies.empty());
+    const Outcome q = f.send("/ch/1/name", {}, Role::readOnly());
+    REQUIRE(q.replies.size() == 1);
+    CHECK(q.replies[0].args[0].text == "Kick In");
+    CHECK(f.send("/ch/2/name").replies[0].args[0].text.empty());
+    CHECK(f.scenes.nameMessages().size() == 3);
+
+    CHECK(f.send("/ch/1/name", {OscArg::s("x")}, Role::monitor(3)).bad == BadKind::Forbidden);
+    CHECK(f.send("/ch/1/name", {OscArg::s("a name far longer than thirty-two bytes")}).bad == BadKind::Refused);
+    CHECK(f.send("/ch/1/name", {OscArg::s("tab\there")}).bad == BadKind::Refused);
+    CHECK(f.send("/ch/1/name", {OscArg::f(1)}).bad == BadKind::WrongType);
+    CHECK(f.send("/ch/99/name", {OscArg::s("ghost")}).bad != BadKind::None);
+    CHECK(f.book.names().at("/ch/1") == "Kick In");
+    REQUIRE(f.send("/ch/1/name", {OscArg::s("")}).replies.empty());  // removes it
+    CHECK_FALSE(f.book.names().contains("/ch/1"));
+}

@@ -120,6 +120,7 @@ Show makeShow(const ConsoleLayout& layout, std::uint32_t seed) {
     show.scenes.push_back(c);
     show.current = 1;
     show.clients = kClients;
+    show.names = {{"/ch/1", "Kick \"In\""}, {"/ch/2", "Bässe"}, {"/bus/1", "Wedge 1"}, {"/main", "PA"}};
     return show;
 }
 
@@ -522,7 +523,7 @@ TEST_CASE("Show file: unknown keys and addresses are warnings; missing keys take
         j["scenes"].push_back(Json::object());
     }));
     CHECK(hasWarning(r, "show.json: colour: unknown key, ignored (known here: format, version, layout, current_scene, "
-                        "safes, state, scenes, clients)"));
+                        "safes, state, scenes, clients, names)"));
     CHECK(hasWarning(r, "show.json: layout.matrices: unknown key, ignored (known here: channels, buses, fx)"));
     CHECK(hasWarning(r, "show.json: scenes[0].colour: unknown key, ignored (known here: name, notes, fade_ms, scope, "
                         "safes, values)"));
@@ -632,6 +633,20 @@ TEST_CASE("Show file: the clients config is kept as its JSON text", "[scenes][sh
           "show.json: clients: must be an object (the clients config), not a string");
     CHECK(errorOf(edited([](Json& j) { j["clients"] = nullptr; })) ==
           "show.json: clients: must be an object (the clients config), not null");
+}
+
+TEST_CASE("Show file: names of channels and buses", "[scenes][showfile]") {
+    const LoadResult r = loaded(edited([](Json& j) { j["names"] = Json::parse(R"({"ch/1": "Kick", "/bus/2": "Vox"})"); }));
+    CHECK(r.show->names.at("/ch/1") == "Kick");
+    CHECK(r.show->names.at("/bus/2") == "Vox");
+    const LoadResult ghost = loaded(edited([](Json& j) { j["names"] = Json::parse(R"({"ch/99": "Ghost"})"); }));
+    CHECK(ghost.show->names.empty());
+    CHECK(hasWarning(ghost, "names.ch/99: no such object on this console; ignored"));
+    CHECK(errorOf(edited([](Json& j) { j["names"] = Json::parse(R"({"ch/1": 7})"); })) ==
+          "show.json: names.ch/1: must be a string, not a number");
+    CHECK(errorOf(edited([](Json& j) { j["names"] = Json::parse(R"({"ch/1": "a name far longer than thirty-two bytes"})"); }))
+              .find("names.ch/1: a name is at most 32 bytes") != std::string::npos);
+    CHECK(errorOf(edited([](Json& j) { j["names"] = "Kick"; })).find("names: must be an object") != std::string::npos);
 }
 
 TEST_CASE("Show file: a failed load gives no show at all", "[scenes][showfile]") {
