@@ -162,14 +162,14 @@ void SceneBook::send(ParamId id, float value, float fadeMs, const std::string& o
         pending_.push_back({id, value, fadeMs, origin});
         return;
     }
-    if (laneFull(engine_.set(queue_, id, value, SetOptions{fadeMs, origin}))) pending_.push_back({id, value, fadeMs, origin});
+    if (laneFull(engine_.set(queue_, id, value, SetOptions{fadeMs, origin, false}))) pending_.push_back({id, value, fadeMs, origin});
 }
 
 void SceneBook::poll() {
     std::size_t sent = 0;
     for (; sent < pending_.size(); ++sent) {
         const Pending& p = pending_[sent];
-        if (laneFull(engine_.set(queue_, p.id, p.value, SetOptions{p.fadeMs, p.origin}))) break;
+        if (laneFull(engine_.set(queue_, p.id, p.value, SetOptions{p.fadeMs, p.origin, false}))) break;
     }
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(sent));
 }
@@ -232,7 +232,7 @@ Result SceneBook::undoChange(std::uint32_t seq, const std::string& origin) {
     const auto id = engine_.registry()->find(c.address);
     if (!id) return Result::fail(c.address + " no longer exists on this console");
     const Checked r = engine_.set(queue_, *id, c.before,
-                                  SetOptions{0.0f, "undo of change " + std::to_string(seq) + (origin.empty() ? "" : " by " + origin)});
+                                  SetOptions{0.0f, "undo of change " + std::to_string(seq) + (origin.empty() ? "" : " by " + origin), false});
     return r.ok ? Result{} : Result::fail(r.error);
 }
 

@@ -65,7 +65,7 @@ Checked Engine::setAndFollowLocked(CommandQueue& queue, ParamId id, float value,
         }
     }
     Checked c = setLocked(queue, id, value, o);
-    if (c.ok) mirrorLinkedLocked(queue, id, c.value, o);
+    if (c.ok && o.linkFollows) mirrorLinkedLocked(queue, id, c.value, o);
     return c;
 }
 

@@ -31,6 +31,9 @@ namespace foh {
 struct SetOptions {
     float fadeMs = 0.0f;  ///< clamped to 0..Engine::kMaxFadeMs
     std::string_view origin;
+    /// A stereo-linked partner follows (as a hand on the desk expects). A scene recall says no: it sets both
+    /// halves from the scene itself, and a partner that is recall-safe must stay as it is.
+    bool linkFollows = true;
 };
 
 /// One entry of the engine's change journal.

@@ -40,11 +40,8 @@ float randomValue(const ParamSpec& spec, std::mt19937& rng, float avoid) {
     return avoid;
 }
 
-/// Whether a parameter is one the randomized tests leave alone: the link switches (linking copies one strip onto
-/// the other, tested in the routing tests) and what scenes never store.
-bool leaveAlone(const ParamInfo& p) {
-    return p.spec->key == "link" || !recalledByScenes(p.target.object == ObjectKind::Solo, p.spec->key);
-}
+/// Whether a parameter is one the randomized tests leave alone: what scenes never store.
+bool leaveAlone(const ParamInfo& p) { return !recalledByScenes(p.target.object == ObjectKind::Solo, p.spec->key); }
 
 /// Sets every parameter the tests may touch to a new random value (refusals, e.g. an FX routing loop, are skipped).
 void changeEverything(test::Desk& desk, std::mt19937& rng) {
@@ -224,6 +221,25 @@ TEST_CASE("the history records who made each change, and one change can be undon
     CHECK(desk.engine.get("/ch/4/fader") == -3.0f);
     CHECK(book.history(1)[0].origin == "undo of change " + std::to_string(h[1].seq) + " by cli");
     CHECK_FALSE(book.undoChange(999999, "cli").ok);
+}
+
+TEST_CASE("a recall-safe half of a linked pair stays as it is: a recall sets each half from the scene", "[scenes]") {
+    test::Desk desk(smallConsole());
+    SceneBook book(desk.engine);
+    desk.set("/ch/1/link", 1.0f);
+    desk.set("/ch/1/fader", -10.0f);  // the hand on the desk moves both halves
+    REQUIRE(desk.engine.get("/ch/2/fader") == -10.0f);
+    std::string error;
+    REQUIRE(book.store(std::nullopt, "A", error) == 0);
+    desk.set("/ch/1/fader", -20.0f);
+    REQUIRE(desk.engine.get("/ch/2/fader") == -20.0f);
+    book.setGlobalSafes({Rule{"/ch/2", std::nullopt}});
+    const auto diff = book.preview(0);
+    REQUIRE(diff.size() == 1);
+    CHECK(diff[0].address == "/ch/1/fader");
+    REQUIRE(book.recall(0, 0.0f, "").ok);
+    CHECK(desk.engine.get("/ch/1/fader") == -10.0f);
+    CHECK(desk.engine.get("/ch/2/fader") == -20.0f);  // safe: untouched, though linked
 }
 
 TEST_CASE("editing the book: rename, notes, fade, move and delete keep the current scene right", "[scenes]") {
