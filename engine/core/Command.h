@@ -24,6 +24,10 @@ struct Command {
 };
 static_assert(sizeof(Command) <= 16);
 
+/// Whether sequence number `a` is newer than `b` (wrap-around safe).
+[[nodiscard]] inline bool newer(std::uint32_t a, std::uint32_t b) FOH_RT { return static_cast<std::int32_t>(a - b) > 0; }
+[[nodiscard]] inline std::uint32_t newerSeq(std::uint32_t a, std::uint32_t b) FOH_RT { return a == 0 || newer(b, a) ? b : a; }
+
 /// One control thread's lane into the engine: a fixed-capacity single-producer, single-consumer queue.
 /// Only the thread that opened it may push; only the audio thread pops.
 class CommandQueue {

@@ -126,7 +126,7 @@ Checked Engine::setLocked(CommandQueue& queue, ParamId id, float value, const Se
     values_[id] = {c.value, cmd.seq};
     if (journal_.size() == kJournalSize) journal_.pop_front();
     journal_.push_back({registry_->info(id).address, before, c.value, cmd.seq, std::chrono::system_clock::now(),
-                        o.origin.empty() ? queue.owner_ : std::string(o.origin)});
+                        o.origin.empty() ? queue.owner_ : std::string(o.origin), static_cast<float>(fade), kNoFrame});
     return c;
 }
 
@@ -240,6 +240,13 @@ void Engine::housekeeping() {
     {
         std::lock_guard lock(control_);
         slot_.collect();
+        // Stamp the journal with the frames where its changes took effect.
+        applied_.consume_all([this](const AppliedMark& m) {
+            for (auto it = journal_.rbegin(); it != journal_.rend(); ++it) {
+                if (it->frame != kNoFrame) break;  // older ones are stamped already
+                if (!newer(it->seq, m.seq)) it->frame = m.frame;
+            }
+        });
     }
     std::lock_guard lock(meters_);
     meterChannel_.drain([this](const MeterAccum& packet) {
@@ -281,7 +288,18 @@ void Engine::process_rt(const float* const* in, int numIn, float* const* out, in
 
     // Commands after the snapshot: a change made while a graph was being built is either in that graph already
     // (its seq is not newer) or applied here.
-    for (CommandQueue& q : queues_) q.drain_rt([graph](const Command& c) noexcept { graph->apply_rt(c); });
+    std::uint32_t newest = 0;
+    for (CommandQueue& q : queues_)
+        q.drain_rt([graph, &newest](const Command& c) noexcept {
+            graph->apply_rt(c);
+            newest = newerSeq(newest, c.seq);
+        });
+    // Where in the audio the changes took effect: the first frame of this host block. A full queue keeps the
+    // mark for the next block (positions then come out one block late, never lost or early).
+    const std::uint64_t blockStart = frames_.load(std::memory_order_relaxed);
+    if (newest != 0) pendingMark_ = newerSeq(pendingMark_, newest);
+    if (pendingMark_ != 0 && applied_.push(AppliedMark{pendingMark_, blockStart})) pendingMark_ = 0;
+    frames_.store(blockStart + static_cast<std::uint64_t>(frames), std::memory_order_relaxed);
 
     const int maxBlock = graph->config().maxBlock;
     const float* inChunk[ParamRegistry::kMaxChannels];

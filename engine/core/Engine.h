@@ -37,12 +37,17 @@ struct SetOptions {
 };
 
 /// One entry of the engine's change journal.
+inline constexpr std::uint64_t kNoFrame = ~std::uint64_t{0};
 struct ParamChange {
     std::string address;
     float before, after;
     std::uint32_t seq;
     std::chrono::system_clock::time_point when;
     std::string origin;
+    float fadeMs = 0.0f;
+    /// The audio frame (Engine::framesProcessed() count) at whose block the change took effect; kNoFrame until the
+    /// audio thread has applied it and housekeeping() has seen that.
+    std::uint64_t frame = kNoFrame;
 };
 
 class Engine {
@@ -78,6 +83,9 @@ public:
     [[nodiscard]] std::vector<ParamChange> changesSince(std::uint32_t seq) const;
     /// The sequence number of the latest change (0: none yet).
     [[nodiscard]] std::uint32_t lastSeq() const;
+    /// Frames the audio thread has processed since the engine started (the timeline of ParamChange::frame and of
+    /// recordings). Any thread.
+    [[nodiscard]] std::uint64_t framesProcessed() const { return frames_.load(std::memory_order_relaxed); }
     [[nodiscard]] std::optional<float> get(std::string_view address) const;
     /// Every parameter's value and the sequence number of its last change, indexed by ParamId of `registry()`:
     /// a pusher (the OSC server) copies this and compares sequence numbers to see what changed, from whichever
@@ -137,7 +145,14 @@ private:
     std::array<CommandQueue, kMaxProducers> queues_;
     MeterChannel meterChannel_;
     std::atomic<std::uint64_t> playPos_{0};
-    std::atomic<int> latency_{0};  // written by the audio thread after each block  // written by the audio thread, read when building a graph
+    std::atomic<int> latency_{0};
+    std::atomic<std::uint64_t> frames_{0};
+    struct AppliedMark {
+        std::uint32_t seq;    ///< every change up to this seq had taken effect ...
+        std::uint64_t frame;  ///< ... at the block starting here
+    };
+    boost::lockfree::spsc_queue<AppliedMark, boost::lockfree::capacity<4096>> applied_;  // audio -> control
+    std::uint32_t pendingMark_ = 0;  ///< audio thread only  // written by the audio thread after each block  // written by the audio thread, read when building a graph
 
     std::mutex meters_;  // control side only
     std::vector<MeterReader> readers_;

@@ -12,8 +12,6 @@
 
 namespace foh {
 namespace {
-// Sequence numbers wrap; a change is newer when it is less than half the number space ahead.
-bool newer(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) > 0; }
 
 void addInto(const float* x, float* dst, int n) FOH_RT {
     for (int i = 0; i < n; ++i) dst[i] += x[i];
