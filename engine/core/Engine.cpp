@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 #include "params/ParamCurve.h"
 
@@ -266,6 +267,27 @@ void Engine::removeMeterSink(int handle) {
     std::erase_if(sinks_, [handle](const auto& s) { return s.first == handle; });
 }
 
+std::uint64_t Engine::startRecording(std::shared_ptr<const record::RecordPlan> plan) {
+    (void)stopRecording();
+    recordPlan_ = std::move(plan);
+    const std::uint64_t at = frames_.load(std::memory_order_relaxed);
+    recording_.store(recordPlan_.get(), std::memory_order_release);
+    return at;
+}
+
+std::uint64_t Engine::stopRecording() {
+    if (recording_.exchange(nullptr, std::memory_order_acq_rel) == nullptr) {
+        recordPlan_.reset();
+        return frames_.load(std::memory_order_relaxed);
+    }
+    // A block that loaded the plan before the exchange is still in process_rt; one that starts now loads null.
+    // Wait until no block is in progress, or the one that was has finished.
+    const std::uint64_t seen = blocksDone_.load();
+    while (inProcess_.load() && blocksDone_.load() == seen) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    recordPlan_.reset();
+    return frames_.load(std::memory_order_relaxed);
+}
+
 int Engine::addMeterReader() {
     std::lock_guard lock(meters_);
     readers_.emplace_back();
@@ -282,6 +304,11 @@ MeterReading Engine::readMeters(int reader) {
 void Engine::process_rt(const float* const* in, int numIn, float* const* out, int numOut, int frames) FOH_RT {
     rt::RealtimeScope realtime;
     rt::ScopedFlushDenormals noDenormals;
+    inProcess_.store(true);
+    struct Leave {
+        std::atomic<bool>& flag;
+        ~Leave() { flag.store(false); }
+    } leave{inProcess_};
 
     Graph* graph = slot_.acquire_rt([](Graph& next, Graph& old) noexcept { next.continueFrom_rt(old); });
     if (graph == nullptr || numOut < 1) return;
@@ -301,6 +328,7 @@ void Engine::process_rt(const float* const* in, int numIn, float* const* out, in
     if (pendingMark_ != 0 && applied_.push(AppliedMark{pendingMark_, blockStart})) pendingMark_ = 0;
     frames_.store(blockStart + static_cast<std::uint64_t>(frames), std::memory_order_relaxed);
 
+    const record::RecordPlan* plan = recording_.load(std::memory_order_acquire);
     const int maxBlock = graph->config().maxBlock;
     const float* inChunk[ParamRegistry::kMaxChannels];
     float* outChunk[kMaxOutputs];
@@ -310,8 +338,9 @@ void Engine::process_rt(const float* const* in, int numIn, float* const* out, in
         const int n = std::min(maxBlock, frames - done);
         for (int c = 0; c < numInUsed; ++c) inChunk[c] = in[c] != nullptr ? in[c] + done : nullptr;
         for (int o = 0; o < numOutUsed; ++o) outChunk[o] = out[o] + done;
-        graph->process_rt(inChunk, numInUsed, outChunk, numOutUsed, n, meterChannel_);
+        graph->process_rt(inChunk, numInUsed, outChunk, numOutUsed, n, meterChannel_, plan);
     }
+    blocksDone_.fetch_add(1);
     playPos_.store(graph->playbackPosition(), std::memory_order_relaxed);
     latency_.store(graph->latencyFrames(), std::memory_order_relaxed);
 }

@@ -21,6 +21,7 @@
 #include "core/Command.h"
 #include "core/Graph.h"
 #include "core/Meters.h"
+#include "record/RecordPlan.h"
 #include "params/ParamRegistry.h"
 #include "rt/SnapshotSlot.h"
 
@@ -98,6 +99,14 @@ public:
     /// Plays `source` into its channels instead of their live inputs (null: live inputs again).
     void setPlayback(std::shared_ptr<const LoopSource> source);
 
+    /// Recording (engine/record/RecordPlan.h): from the next block on, the audio thread hands every block's tracks
+    /// to `plan`'s sink. The caller keeps the plan and its sink alive until stopRecording() has returned. Returns the
+    /// engine frame at which the recording will begin (framesProcessed() now: the next block's first frame).
+    std::uint64_t startRecording(std::shared_ptr<const record::RecordPlan> plan);
+    /// Stops handing blocks to the sink; returns once the audio thread has let go of it (or at once when no audio is
+    /// running). Returns the engine frame after the last recorded block.
+    std::uint64_t stopRecording();
+
     /// Frees graphs the audio thread retired and gathers meter packets. Call a few times a second.
     void housekeeping();
     /// Meter readers: each has its own "since last read" state.
@@ -147,6 +156,10 @@ private:
     std::atomic<std::uint64_t> playPos_{0};
     std::atomic<int> latency_{0};
     std::atomic<std::uint64_t> frames_{0};
+    std::shared_ptr<const record::RecordPlan> recordPlan_;        // control side: keeps the plan alive
+    std::atomic<const record::RecordPlan*> recording_{nullptr};    // what the audio thread uses
+    std::atomic<std::uint64_t> blocksDone_{0};                     // audio thread: bumped after every block
+    std::atomic<bool> inProcess_{false};                           // audio thread: inside process_rt
     struct AppliedMark {
         std::uint32_t seq;    ///< every change up to this seq had taken effect ...
         std::uint64_t frame;  ///< ... at the block starting here

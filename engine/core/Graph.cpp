@@ -66,6 +66,9 @@ Graph::Graph(const GraphConfig& config, const ParamRegistry& registry, std::span
       playPos_(playback_ && playback_->length() > 0 ? playbackPosition % playback_->length() : 0) {
     active_.assign(static_cast<std::size_t>(config.channels), 0);
     glides_.prepare(slots_.size());
+    const std::size_t maxTracks = static_cast<std::size_t>(config.channels) + 2 + static_cast<std::size_t>(config.buses);
+    recordBuf_.assign(maxTracks * static_cast<std::size_t>(config.maxBlock), 0.0f);
+    recordPtr_.assign(maxTracks, nullptr);
     controlBlocks_ = (config.maxBlock + dsp::kControlBlock - 1) / dsp::kControlBlock;
     ctlLevels_.assign(static_cast<std::size_t>(config.channels) * static_cast<std::size_t>(controlBlocks_), 0.0f);
     ctlGains_.assign(ctlLevels_.size(), 0.0f);
@@ -472,6 +475,9 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
                            : inputs_[c] == silence_.data() ? silence_.data()
                                                            : inputs_[c] + done;
         strips_[c].trim_rt(src, pre(c), n, levels_[c]);
+        const auto tapOf = [&](std::size_t ch) { return static_cast<int>(strips_[ch].param(ChannelParam::DirectTap)); };
+        if (float* r = recordTrack(c); r != nullptr && tapOf(c) == static_cast<int>(DirectTap::PostTrim))
+            std::memcpy(r, pre(c), bytes);
         if (float* d = directOut(c, DirectTap::PostTrim)) {
             std::memcpy(d, pre(c), bytes);
             directAlign_[c].process(d, n);
@@ -512,6 +518,8 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
             addInto(x, soloL_.data(), n);
             addInto(x, soloR_.data(), n);
         }
+        const int tap = static_cast<int>(s.param(ChannelParam::DirectTap));
+        if (float* r = recordTrack(c); r != nullptr && tap == static_cast<int>(DirectTap::PreFader)) s.muteOnly_rt(x, r, n);
         if (float* d = directOut(c, DirectTap::PreFader)) {
             s.muteOnly_rt(x, d, n);
             directAlign_[c].process(d, n);
@@ -521,8 +529,10 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
             s.sends().mix_rt(tap_.data(), Tap::PreFader, bus, config_.buses, fxIn, config_.fx, n);
         }
         float* d = directOut(c, DirectTap::PostFader);
+        float* r = tap == static_cast<int>(DirectTap::PostFader) ? recordTrack(c) : nullptr;
         if (s.silentOut()) {
             s.skipOut_rt();  // (the mute fade moves on with every other channel's, below)
+            if (r != nullptr) std::memset(r, 0, bytes);
             if (d != nullptr) {
                 std::memset(d, 0, bytes);
                 directAlign_[c].process(d, n);
@@ -533,6 +543,7 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
         if (ChannelSends::has(liveTaps_[c], Tap::PostFader))
             s.sends().mix_rt(x, Tap::PostFader, bus, config_.buses, fxIn, config_.fx, n);
         const bool afl = s.soloed() && !pfl;
+        if (r != nullptr) std::memcpy(r, x, bytes);  // post-fader, pre-pan (like the direct out)
         s.pan_rt(x, mainL_.data(), mainR_.data(), afl ? soloL_.data() : nullptr, afl ? soloR_.data() : nullptr, n);
         if (d != nullptr) {
             std::memcpy(d, x, bytes);
@@ -654,10 +665,36 @@ void Graph::renderChunk_rt(int done, int n, float* const* out, int numOut) FOH_R
     runFx_rt(n);
     runBuses_rt(n);
     runOutputs_rt(done, n, out, numOut);
+    if (record_ != nullptr) recordOutputs_rt(done, n, out, numOut);
+}
+
+void Graph::recordOutputs_rt(int done, int n, float* const* out, int numOut) FOH_RT {
+    // Main and buses as they leave the console (their output buffers); channels were filled at their taps.
+    const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
+    const std::size_t tracks = std::min(record_->sources.size(), recordPtr_.size());
+    const OutputLayout outs = config_.outputs();
+    for (std::size_t t = 0; t < tracks; ++t) {
+        float* r = block(recordBuf_, t);
+        const record::RecordSource& src = record_->sources[t];
+        int o = -1;
+        if (src.kind == record::RecordSource::Kind::MainLeft) o = 0;
+        else if (src.kind == record::RecordSource::Kind::MainRight) o = 1;
+        else if (src.kind == record::RecordSource::Kind::Bus && src.index >= 0 && src.index < config_.buses) o = outs.busOut(src.index);
+        else if (src.kind == record::RecordSource::Kind::Channel &&
+                 (src.index < 0 || static_cast<std::size_t>(src.index) >= strips_.size()))
+            std::memset(r, 0, bytes);  // a channel this layout does not have: silence
+        if (src.kind != record::RecordSource::Kind::Channel) {
+            if (o >= 0 && o < numOut) std::memcpy(r, out[o] + done, bytes);
+            else std::memset(r, 0, bytes);
+        }
+        recordPtr_[t] = r;
+    }
+    if (record_->sink != nullptr) record_->sink->write_rt(recordPtr_.data(), n);
 }
 
 void Graph::process_rt(const float* const* in, int numIn, float* const* out, int numOut, int n,
-                       MeterChannel& meters) FOH_RT {
+                       MeterChannel& meters, const record::RecordPlan* record) FOH_RT {
+    record_ = record != nullptr && record->sources.size() <= recordPtr_.size() ? record : nullptr;
     const std::size_t channels = strips_.size();
     for (std::size_t c = 0; c < channels; ++c) {
         const float* p = static_cast<int>(c) < numIn ? in[c] : nullptr;

@@ -14,6 +14,7 @@
 #include "core/ChannelStrip.h"
 #include "core/Command.h"
 #include "core/GlideBank.h"
+#include "record/RecordPlan.h"
 #include "core/FxSlot.h"
 #include "core/LoopSource.h"
 #include "core/MainBus.h"
@@ -61,8 +62,9 @@ public:
 
     /// Renders `n` <= maxBlock frames. `in[c]` may be null (silence); `out` in OutputLayout order, `numOut` of them
     /// (outputs beyond numOut are computed but not written).
+    /// `record`: the recording in progress, or null; its sink gets every block's tracks.
     void process_rt(const float* const* in, int numIn, float* const* out, int numOut, int n,
-                    MeterChannel& meters) FOH_RT;
+                    MeterChannel& meters, const record::RecordPlan* record = nullptr) FOH_RT;
 
     [[nodiscard]] std::uint64_t playbackPosition() const { return playPos_; }
     /// The value the graph holds for a parameter (tests, and to check merges).
@@ -119,6 +121,15 @@ private:
     DenseSlots slots_;
     std::vector<std::uint32_t> seqs_;  ///< per dense slot
     GlideBank glides_;                 ///< scene crossfades in progress
+    /// Recording: one block per possible track (channels, main L/R, buses), and the plan of this block.
+    std::vector<float> recordBuf_;
+    std::vector<const float*> recordPtr_;
+    const record::RecordPlan* record_ = nullptr;
+    [[nodiscard]] float* recordTrack(std::size_t c) FOH_RT {
+        if (record_ == nullptr || c >= record_->channelTrack.size() || record_->channelTrack[c] < 0) return nullptr;
+        return block(recordBuf_, static_cast<std::size_t>(record_->channelTrack[c]));
+    }
+    void recordOutputs_rt(int done, int n, float* const* out, int numOut) FOH_RT;
     std::vector<ChannelStrip> strips_;
     std::vector<BusStrip> buses_;
     std::vector<FxSlot> fx_;

@@ -1,0 +1,87 @@
+// What the audio thread hands a recording: channels at their direct-out tap (post-trim by default, pre- or
+// post-fader), main L/R and buses as they leave the console, every block, under the RT trap.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "record/RecordPlan.h"
+#include "support/Desk.h"
+#include "support/RtTrap.h"
+
+using namespace foh;
+using namespace foh::record;
+
+namespace {
+/// Keeps what it is handed in preallocated storage (no allocation on the audio thread).
+struct CaptureSink final : RecordSink {
+    CaptureSink(std::size_t tracks, std::size_t frames) : data(tracks, std::vector<float>(frames, -99.0f)) {}
+    void write_rt(const float* const* tracks, int frames) noexcept override {
+        for (std::size_t t = 0; t < data.size(); ++t)
+            for (int i = 0; i < frames && at + static_cast<std::size_t>(i) < data[t].size(); ++i)
+                data[t][at + static_cast<std::size_t>(i)] = tracks[t][i];
+        at += static_cast<std::size_t>(frames);
+        ++blocks;
+    }
+    std::vector<std::vector<float>> data;
+    std::size_t at = 0;
+    int blocks = 0;
+};
+}  // namespace
+
+TEST_CASE("recording taps: post-trim, pre- and post-fader channels, main and a bus, every block", "[record]") {
+    GraphConfig config;
+    config.channels = 4;
+    config.buses = 2;
+    config.maxBlock = 64;
+    test::Desk desk(config);
+    desk.set("/ch/1/trim", 6.0f);                    // post-trim (the default tap): the input + 6 dB
+    desk.set("/ch/2/direct/tap", 1.0f);              // pre-fader: mute applies, the fader does not
+    desk.set("/ch/2/fader", -20.0f);
+    desk.set("/ch/3/direct/tap", 2.0f);              // post-fader
+    desk.set("/ch/3/fader", -6.0f);
+    desk.set("/ch/3/pan", -100.0f);
+    desk.set("/main/fader", 0.0f);
+    desk.set("/ch/1/send/1/on", 1.0f);
+    desk.set("/ch/1/send/1/tap", 1.0f);              // pre-fader send at 0 dB into bus 1
+    desk.set("/ch/1/send/1/level", 0.0f);
+    desk.set("/bus/1/fader", 0.0f);
+    const std::size_t n = 4800;
+    std::vector<std::vector<float>> in(4, std::vector<float>(n));
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t c = 0; c < 4; ++c) in[c][i] = 0.1f * static_cast<float>(c + 1) * std::sin(0.01f * static_cast<float>(i * (c + 1)));
+    (void)desk.render(in, n);  // ramps settle
+
+    auto plan = std::make_shared<RecordPlan>();
+    CaptureSink sink(6, n);
+    plan->sources = {{RecordSource::Kind::Channel, 0}, {RecordSource::Kind::Channel, 1}, {RecordSource::Kind::Channel, 2},
+                     {RecordSource::Kind::MainLeft, 0}, {RecordSource::Kind::Bus, 0}, {RecordSource::Kind::Channel, 9}};
+    plan->sink = &sink;
+    plan->finish();
+    const std::uint64_t start = desk.engine.startRecording(plan);
+    CHECK(start == n);
+    test::RtViolationScope trap;
+    const auto out = desk.render(in, n);
+    CHECK(trap.violations().total() == 0);
+    CHECK(desk.engine.stopRecording() == 2 * n);  // no audio running: returns at once
+    CHECK(sink.at == n);
+    CHECK(sink.blocks == static_cast<int>(n / 64));
+
+    const float g6 = std::pow(10.0f, 6.0f / 20.0f), gm6 = std::pow(10.0f, -6.0f / 20.0f);
+    float worst[4] = {0, 0, 0, 0};
+    for (std::size_t i = 0; i < n; ++i) {
+        worst[0] = std::max(worst[0], std::abs(sink.data[0][i] - g6 * in[0][i]));
+        worst[1] = std::max(worst[1], std::abs(sink.data[1][i] - in[1][i]));
+        worst[2] = std::max(worst[2], std::abs(sink.data[2][i] - gm6 * in[2][i]));
+        worst[3] = std::max(worst[3], std::abs(sink.data[3][i] - out[0][i]));
+    }
+    CHECK(worst[0] < 1e-6f);
+    CHECK(worst[1] < 1e-6f);
+    CHECK(worst[2] < 1e-6f);
+    CHECK(worst[3] == 0.0f);  // main L exactly as it left the console
+    for (std::size_t i = 0; i < n; ++i) REQUIRE(sink.data[4][i] == out[static_cast<std::size_t>(desk.bus(1))][i]);
+    for (std::size_t i = 0; i < n; ++i) REQUIRE(sink.data[5][i] == 0.0f);  // a channel this console lacks: silence
+
+    // After stopRecording nothing more is handed over.
+    (void)desk.render(in, 640);
+    CHECK(sink.at == n);
+}
