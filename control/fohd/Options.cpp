@@ -53,6 +53,8 @@ const char* usage() {
            "  --show FILE                the show file (docs/SCENES.md): its state and scenes are restored at start\n"
            "                             (its layout wins over --channels/--buses/--fx), every change is saved\n"
            "                             within 2 s; a new file is made when FILE does not exist\n"
+           "  --rec-dir DIR              where recordings go, a folder per take (default: takes/ beside the show\n"
+           "                             file, else ./takes); /rec/start and /rec/stop over OSC (docs/RECORDING.md)\n"
            "  --list-params              print the parameter registry as Markdown and exit\n"
            "  --list-osc                 print the OSC address table (types, strings, /norm curves) and exit\n"
            "  --help\n";
@@ -133,6 +135,9 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
         } else if (arg == "--clients") {
             if (!value(v)) return std::nullopt;
             o.clientsFile = v;
+        } else if (arg == "--rec-dir") {
+            if (!value(v)) return std::nullopt;
+            o.recDir = v;
         } else if (arg == "--show") {
             if (!value(v)) return std::nullopt;
             o.showFile = v;

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,7 +26,9 @@
 #include "osc/ClientsConfig.h"
 #include "osc/OscDispatcher.h"
 #include "osc/OscServer.h"
+#include "osc/RecordAddresses.h"
 #include "osc/SceneAddresses.h"
+#include "rec/TakeSession.h"
 #include "params/ParamCurve.h"
 #include "scenes/AtomicFile.h"
 #include "scenes/SceneBook.h"
@@ -244,6 +247,12 @@ int main(int argc, char** argv) {
     // Scenes over OSC (/scene/...); the show file saved on demand and within 2 s of every change.
     std::unique_ptr<scenes::ShowKeeper> keeper;
     if (!opt.showFile.empty()) keeper = std::make_unique<scenes::ShowKeeper>(book, engine, opt.showFile);
+    // Recording: takes in --rec-dir (docs/RECORDING.md), started and stopped over OSC.
+    const std::filesystem::path recRoot = !opt.recDir.empty()     ? std::filesystem::path(opt.recDir)
+                                          : !opt.showFile.empty() ? std::filesystem::path(opt.showFile).parent_path() / "takes"
+                                                                  : std::filesystem::path("takes");
+    rec::TakeSession takes(engine, book, recRoot);
+    osc::RecordAddresses recordAddresses(takes);
     osc::SceneAddresses sceneAddresses(book, [&](std::string& path) {
         if (!keeper) return scenes::Result::fail("fohd runs without a show file (start it with --show FILE)");
         return keeper->save(path);
@@ -256,6 +265,7 @@ int main(int argc, char** argv) {
             oscServer = std::make_unique<osc::OscServer>(io, engine, opt.oscBind, static_cast<std::uint16_t>(opt.oscPort),
                                                          osc::ClientAccess(clients, adminPin));
             oscServer->setScenes(&sceneAddresses);
+            oscServer->setRecorder(&recordAddresses);
             FOH_LOG_INFO("osc: admin PIN %s (a tablet sends /login s %s; without a login loopback is admin, other "
                          "clients read-only unless the clients config says otherwise)",
                          adminPin.c_str(), adminPin.c_str());
@@ -280,6 +290,7 @@ int main(int argc, char** argv) {
         backend->poll();
         engine.housekeeping();
         if (keeper) keeper->tick(std::chrono::steady_clock::now());
+        takes.tick();
         // The demo follows the server's sample rate.
         if (opt.demo) {
             const double rate = engine.config().sampleRate;
@@ -310,6 +321,7 @@ int main(int argc, char** argv) {
 
     if (tty) std::printf("\n");
     oscServer.reset();
+    if (takes.status().recording && takes.stop().ok) FOH_LOG_INFO("rec: the take was stopped and closed at exit");
     if (keeper) {
         // What changed since the last autosave goes to disk before fohd exits.
         std::string path;

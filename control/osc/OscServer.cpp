@@ -111,8 +111,9 @@ void OscServer::onPacket(std::size_t size) {
     for (const OscMessage& m : decoded.messages) {
         const Role role = access_.roleOf(source.ip, now);
         const std::string origin = "osc " + from + " (" + roleName(role) + ")";
-        Outcome out = scenes_ && SceneAddresses::owns(m.address) ? scenes_->handle(m, role, origin)
-                                                                 : dispatcher_.handle(m, role, origin);
+        Outcome out = scenes_ && SceneAddresses::owns(m.address)       ? scenes_->handle(m, role, origin)
+                      : recorder_ && RecordAddresses::owns(m.address) ? recorder_->handle(m, role)
+                                                                      : dispatcher_.handle(m, role, origin);
         if (out.login) {
             const ClientAccess::Login login = access_.login(source.ip, *out.login, now);
             if (login.ok) {
@@ -189,6 +190,10 @@ void OscServer::flush() {
         FOH_LOG_INFO("osc: %zu client(s) expired (no message for %llds)", dropped,
                      static_cast<long long>(ClientTable::kExpiry.count()));
     if (scenes_) scenes_->poll();  // what a big recall could not send yet
+    if (recorder_ && recorder_->changed()) {  // a take started or stopped, a disk warning: every client sees it
+        const OscMessage status = recorder_->statusMessage();
+        for (const Endpoint client : clients_.clients()) send(client, status);
+    }
     const std::vector<Endpoint> clients = clients_.clients();
     for (const Endpoint client : clients)
         for (const std::uint32_t id : clients_.due(client, now))

@@ -21,6 +21,7 @@
 #include "osc/ClientTable.h"
 #include "osc/MeterFeed.h"
 #include "osc/OscDispatcher.h"
+#include "osc/RecordAddresses.h"
 #include "osc/SceneAddresses.h"
 
 namespace foh::osc {
@@ -42,6 +43,8 @@ public:
     [[nodiscard]] std::uint16_t port() const;
     /// Serves /scene, /history and /show through `scenes` (null: those addresses are unknown). Not owned.
     void setScenes(SceneAddresses* scenes) { scenes_ = scenes; }
+    /// Serves /rec through `recorder` (null: unknown addresses). Not owned.
+    void setRecorder(RecordAddresses* recorder) { recorder_ = recorder; }
     [[nodiscard]] const BadInputLog& badInput() const { return bad_; }
 
 private:
@@ -66,6 +69,7 @@ private:
     ClientAccess access_;
     MeterFeed meters_;
     SceneAddresses* scenes_ = nullptr;
+    RecordAddresses* recorder_ = nullptr;
     int meterSink_ = -1;
     Clock::time_point lastFlush_{};
     BadInputLog bad_;

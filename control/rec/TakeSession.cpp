@@ -1,0 +1,178 @@
+#include "rec/TakeSession.h"
+
+#include <ctime>
+#include <fstream>
+
+#include "scenes/AtomicFile.h"
+#include "scenes/ShowFile.h"
+#include "util/Log.h"
+
+namespace foh::rec {
+namespace {
+
+std::string stamp() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d_%H%M%S", &tm);
+    return buf;
+}
+
+/// A name usable in a file name: no '/' or control characters.
+std::string fileSafe(std::string s) {
+    for (char& c : s)
+        if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20) c = '_';
+    return s;
+}
+
+std::uint64_t samplesSinceMidnight(double rate) {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    return static_cast<std::uint64_t>((tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) * rate);
+}
+
+}  // namespace
+
+TakeSession::TakeSession(Engine& engine, scenes::SceneBook& book, std::filesystem::path root)
+    : engine_(engine), book_(book), root_(std::move(root)) {}
+
+TakeSession::~TakeSession() { (void)stop(); }
+
+scenes::Result TakeSession::start(const std::string& label) {
+    if (recorder_ && recorder_->recording()) return scenes::Result::fail("already recording take " + take_);
+    if (!scenes::nameProblem(label).empty() || label.find('/') != std::string::npos)
+        return scenes::Result::fail("a take label is at most 32 bytes, without '/' or control characters");
+    std::error_code ec;
+    std::filesystem::create_directories(root_, ec);
+    if (ec) return scenes::Result::fail("cannot create the recordings folder " + root_.string() + ": " + ec.message());
+
+    const GraphConfig config = engine_.config();
+    sampleRate_ = config.sampleRate;
+    record::TakeConfig take;
+    take_ = stamp() + (label.empty() ? "" : " " + label);
+    take.folder = root_ / take_;
+    take.sampleRate = config.sampleRate;
+    take.sample = record::TakeConfig::Sample::Float;  // bit-exact for any live float signal
+    take.startSample = samplesSinceMidnight(config.sampleRate);
+    auto plan = std::make_shared<record::RecordPlan>();
+    const auto& names = book_.names();
+    char number[8];
+    for (int c = 0; c < config.channels; ++c) {
+        const auto it = names.find("/ch/" + std::to_string(c + 1));
+        const std::string name = it != names.end() ? it->second : "Ch " + std::to_string(c + 1);
+        std::snprintf(number, sizeof number, "%03d", c + 1);
+        take.tracks.push_back({std::string(number) + " " + fileSafe(name) + ".wav", name});
+        plan->sources.push_back({record::RecordSource::Kind::Channel, c});
+    }
+    take.tracks.push_back({"main L.wav", "Main L"});
+    plan->sources.push_back({record::RecordSource::Kind::MainLeft, 0});
+    take.tracks.push_back({"main R.wav", "Main R"});
+    plan->sources.push_back({record::RecordSource::Kind::MainRight, 0});
+
+    auto recorder = std::make_unique<record::Recorder>();
+    std::string error;
+    if (!recorder->start(take, error)) {
+        error_ = error;
+        ++revision_;
+        return scenes::Result::fail(error);
+    }
+    // The show as it is now: a render starts from it.
+    const scenes::WriteResult w = scenes::writeFileAtomically(take.folder / "show-at-start.json", scenes::toJson(book_.snapshot()));
+    if (!w.ok) FOH_LOG_WARN("rec: %s", w.error.c_str());
+
+    recorder_ = std::move(recorder);
+    sink_.recorder = recorder_.get();
+    plan->sink = &sink_;
+    plan->finish();
+    const std::uint32_t seq = engine_.lastSeq();
+    startFrame_ = engine_.startRecording(plan);
+    automation_.emplace(startFrame_, seq);
+    automationFile_ = take.folder / "automation.jsonl";
+    std::ofstream(automationFile_, std::ios::app).flush();
+    lastScene_ = book_.current();
+    lastBookRevision_ = book_.revision();
+    error_.clear();
+    lastWarning_.clear();
+    ++revision_;
+    FOH_LOG_INFO("rec: recording take '%s' (%zu tracks) into %s", take_.c_str(), take.tracks.size(), take.folder.c_str());
+    return {};
+}
+
+void TakeSession::finishTake() {
+    (void)engine_.stopRecording();
+    engine_.housekeeping();  // the last changes get their frames
+    tick();
+    recorder_->stop();
+    automation_.reset();
+}
+
+scenes::Result TakeSession::stop() {
+    if (!recorder_) return scenes::Result::fail("not recording");
+    const bool was = recorder_->recording();
+    finishTake();
+    const auto s = recorder_->status();
+    if (!s.error.empty()) error_ = s.error;
+    recorder_.reset();
+    ++revision_;
+    if (!was && !error_.empty()) return scenes::Result::fail(error_);
+    FOH_LOG_INFO("rec: take '%s' stopped", take_.c_str());
+    return {};
+}
+
+void TakeSession::tick() {
+    if (!recorder_) return;
+    if (automation_) {
+        const auto events = automation_->collect(engine_);
+        if (!events.empty()) {
+            std::ofstream out(automationFile_, std::ios::app);
+            for (const auto& e : events) out << record::formatAutomationLine(e) << '\n';
+            if (!out) FOH_LOG_WARN("rec: cannot append to %s", automationFile_.c_str());
+        }
+    }
+    if (book_.revision() != lastBookRevision_) {
+        lastBookRevision_ = book_.revision();
+        if (book_.current() != lastScene_ && book_.current() >= 0) {
+            const auto frame = engine_.framesProcessed() - startFrame_;
+            recorder_->addMarker(frame, "scene " + std::to_string(book_.current() + 1) + " '" +
+                                            book_.scenes()[static_cast<std::size_t>(book_.current())].name + "'");
+        }
+        lastScene_ = book_.current();
+    }
+    const auto s = recorder_->status();
+    if (s.warning != lastWarning_) {
+        lastWarning_ = s.warning;
+        if (!s.warning.empty()) FOH_LOG_WARN("rec: %s", s.warning.c_str());
+        ++revision_;
+    }
+    if (s.stoppedByError && automation_) {
+        // The recorder stopped itself (a full disk): the live audio goes on; the feed stops, the files are final.
+        error_ = s.error;
+        FOH_LOG_ERROR("rec: %s", s.error.c_str());
+        (void)engine_.stopRecording();
+        automation_.reset();
+        ++revision_;
+    }
+}
+
+TakeSession::Status TakeSession::status() const {
+    Status st;
+    st.take = take_;
+    st.error = error_;
+    if (!recorder_) return st;
+    const auto s = recorder_->status();
+    st.recording = recorder_->recording();
+    st.seconds = static_cast<double>(s.framesCaptured) / sampleRate_;
+    st.minutesLeft = s.minutesLeft;
+    for (auto o : s.overruns) st.overruns += o;
+    st.warning = s.warning;
+    if (!s.error.empty()) st.error = s.error;
+    return st;
+}
+
+void TakeSession::pauseDiskForTest(bool paused) {
+    if (recorder_) recorder_->pauseDiskForTest(paused);
+}
+
+}  // namespace foh::rec
