@@ -58,7 +58,7 @@ scenes::Result TakeSession::start(const std::string& label) {
     take.startSample = samplesSinceMidnight(config.sampleRate);
     auto plan = std::make_shared<record::RecordPlan>();
     const auto& names = book_.names();
-    char number[8];
+    char number[16];
     for (int c = 0; c < config.channels; ++c) {
         const auto it = names.find("/ch/" + std::to_string(c + 1));
         const std::string name = it != names.end() ? it->second : "Ch " + std::to_string(c + 1);
