@@ -171,7 +171,7 @@ MasterResult masterBuffers(std::vector<float>& left, std::vector<float>& right, 
         throw MasterError("the input is silent: nothing above the -70 LUFS gate to measure");
 
     double gain = settings.targetLufs - r.before.integratedLufs;
-    double limiterCeiling = settings.ceilingDbtp;
+    double limiterCeiling = std::clamp(settings.ceilingDbtp - std::clamp(settings.peakMarginDb, 0.0, 1.0), -12.0, 0.0);
     const double reach = kFaderHighDb * 2 + kTrimHighDb;
     bool kept = false;
     double keptError = 0.0;

@@ -5,7 +5,7 @@
 //   read (libsndfile; mono -> both sides) -> measure pass (dsp::LoudnessMeter: I, LRA, true peak, M/S curve)
 //   -> gain = target - I -> processing pass: the file on channels 1 and 2 (panned hard L/R, faders at 0 dB, the
 //      channel EQ out), the gain on the main fader (beyond its +10 dB, on the channel faders, then the trims), the
-//      true-peak limiter (/main/limit) on at the ceiling, any extra registry settings (/main/eq/..., /main/comp/...)
+//      true-peak limiter (/main/limit) on at the ceiling (less peakMarginDb), any extra registry settings (/main/eq/..., /main/comp/...)
 //   -> main_L / main_R, less the chain's latency (engine.latencyFrames(): the limiter's lookahead) at the front,
 //      the tail flushed with silence: the output has the input's length and alignment
 //   -> re-measure; more than `toleranceLu` off target (a limiter working hard takes loudness): the gain is corrected
@@ -48,6 +48,10 @@ struct MasterSettings {
     double targetLufs = -14.0;
     double ceilingDbtp = -1.0;
     int targetIndex = -1;  ///< index into dsp::kLoudnessTargets for /main/loud/target (-1: leave it)
+    /// The limiter aims this far under the ceiling. Our limiter holds its own detector's reading, but a delivery
+    /// is checked with other meters: on full-band material (energy up to fs / 2, where interpolators disagree)
+    /// libebur128 reads up to 0.04 dB higher than ours, so 0.1 dB keeps the result under the ceiling on theirs too.
+    double peakMarginDb = 0.1;
     int maxPasses = 3;
     double toleranceLu = 0.2;  ///< a pass this close to the target is final
     int block = 512;
