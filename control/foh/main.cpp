@@ -5,6 +5,7 @@
 //   foh [--host H] [--port P] meters [GROUP] [HZ] print meters (docs/OSC.md "Meters"), one line per element
 //   foh ... scene list | scene store [NAME] | scene undo | scene safes [RULES] | scene N FIELD [VALUE]
 //   foh ... history [COUNT] | history undo SEQ | save      scenes, the change history, the show file (docs/SCENES.md)
+//   foh master IN -o OUT --target NAME            offline mastering, no fohd needed (docs/MASTERING.md)
 // Exit status: 0 ok, 1 fohd answered with an error or did not answer within --timeout, 2 usage.
 
 #include <lo/lo.h>
@@ -22,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "foh/MasterCommand.h"
 #include "osc/MeterFeed.h"
 
 namespace {
@@ -44,6 +46,7 @@ const char* kUsage =
     "  history [COUNT]     the last changes: number, address, before -> after, who, when\n"
     "  history undo SEQ    set change SEQ's previous value back\n"
     "  save                save the show file now\n"
+    "  master IN -o OUT --target NAME   master a file offline to a delivery target (foh master --help)\n"
     "  defaults: --host 127.0.0.1 --port 8000 --timeout 2\n";
 
 struct State {
@@ -180,6 +183,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     const std::string_view command = argv[i];
+    if (command == "master") return foh::cli::runMaster(argc - i, argv + i);
     State state;
     // Any free port (fohd answers the port we send from). liblo picks it with rand(): seeded, or every run of foh
     // would get the same port and look like the same client to fohd.
