@@ -80,6 +80,7 @@ bool Recorder::start(const TakeConfig& config, std::string& error) {
     const int lanes = static_cast<int>(config.tracks.size());
     try {
         ring_.allocate(lanes, capacity);
+        ringCapacity_ = capacity;
         overruns_ = std::make_unique<std::atomic<std::uint64_t>[]>(config.tracks.size());
         gaps_ = std::make_unique<boost::lockfree::spsc_queue<Gap>>(kGapQueue);
         zeros_.assign(config.writeChunkFrames, 0.0f);
@@ -236,7 +237,7 @@ Recorder::Status Recorder::status() const {
     for (std::size_t t = 0; t < tracks; ++t) s.overruns.push_back(overruns_[t].load(std::memory_order_relaxed));
     s.framesCaptured = captured_.load(std::memory_order_relaxed);
     s.framesWritten = written_.load(std::memory_order_relaxed);
-    const std::size_t cap = ring_.capacity();
+    const std::size_t cap = ringCapacity_;
     s.worstRingFill = cap > 0 ? static_cast<double>(maxFill_.load(std::memory_order_relaxed)) / static_cast<double>(cap) : 0;
     s.freeBytes = freeBytes_.load(std::memory_order_relaxed);
     const double bytesPerSecond = static_cast<double>(config_.tracks.size()) * config_.sampleRate *

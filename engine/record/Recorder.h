@@ -107,6 +107,7 @@ private:
 
     TakeConfig config_;
     PlanarRing ring_;
+    std::size_t ringCapacity_ = 0;  ///< kept for status() after the ring is released
     std::vector<std::unique_ptr<TrackFile>> files_;
     std::unique_ptr<std::atomic<std::uint64_t>[]> overruns_;
     std::unique_ptr<boost::lockfree::spsc_queue<Gap>> gaps_;
