@@ -6,6 +6,7 @@
 //   foh ... scene list | scene store [NAME] | scene undo | scene safes [RULES] | scene N FIELD [VALUE]
 //   foh ... history [COUNT] | history undo SEQ | save      scenes, the change history, the show file (docs/SCENES.md)
 //   foh master IN -o OUT --target NAME            offline mastering, no fohd needed (docs/MASTERING.md)
+//   foh recover TAKE                              repairs a take folder a crash left (docs/RECORDING.md)
 // Exit status: 0 ok, 1 fohd answered with an error or did not answer within --timeout, 2 usage.
 
 #include <lo/lo.h>
@@ -25,6 +26,7 @@
 
 #include "foh/MasterCommand.h"
 #include "osc/MeterFeed.h"
+#include "record/Recover.h"
 
 namespace {
 
@@ -47,6 +49,7 @@ const char* kUsage =
     "  history undo SEQ    set change SEQ's previous value back\n"
     "  save                save the show file now\n"
     "  master IN -o OUT --target NAME   master a file offline to a delivery target (foh master --help)\n"
+    "  recover TAKE        repair a take folder after a crash or power cut (headers from the data on disk)\n"
     "  defaults: --host 127.0.0.1 --port 8000 --timeout 2\n";
 
 struct State {
@@ -184,6 +187,25 @@ int main(int argc, char** argv) {
     }
     const std::string_view command = argv[i];
     if (command == "master") return foh::cli::runMaster(argc - i, argv + i);
+    if (command == "recover") {
+        if (i + 1 >= argc) {
+            std::fputs(kUsage, stderr);
+            return 2;
+        }
+        const foh::record::RecoverResult r = foh::record::recoverTake(argv[i + 1]);
+        for (const auto& f : r.files)
+            std::printf("%s: %s%llu frames%s%s\n", f.file.c_str(),
+                        f.changed ? ("was " + std::to_string(f.framesBefore) + ", now ").c_str() : "",
+                        static_cast<unsigned long long>(f.frames), f.changed ? " (repaired)" : "",
+                        f.error.empty() ? "" : (": " + f.error).c_str());
+        if (r.manifestRebuilt) std::printf("take.json rebuilt from the files\n");
+        if (!r.ok) {
+            std::fprintf(stderr, "foh: recover %s: %s\n", argv[i + 1], r.error.c_str());
+            return 1;
+        }
+        std::printf("%s: %zu track(s) of %llu frames\n", argv[i + 1], r.files.size(), static_cast<unsigned long long>(r.frames));
+        return 0;
+    }
     State state;
     // Any free port (fohd answers the port we send from). liblo picks it with rand(): seeded, or every run of foh
     // would get the same port and look like the same client to fohd.

@@ -69,4 +69,18 @@ assert 0.7 <= at <= (t1 - t0) + 0.3, (at, t1 - t0)
 print("automation: /ch/2/fader -12 at %.3f s of the take; %d changes logged" % (at, len(lines)))
 PY
 pass "the manifest is stopped with the recall as a marker; automation.jsonl has the fader move at the right time"
-stop_fohd "$fohd_pid" fohd
+
+# A take cut short by SIGKILL: foh recover repairs it; every file then holds at least all but the last second.
+oscsend 127.0.0.1 "$PORT" /rec/start s Killed
+wait_for_log dump.out '/rec/status ssffis "recording"' 3 2
+sleep 2
+kill_now "$fohd_pid"
+take=$(find "$FOH_WORK/takes" -mindepth 1 -maxdepth 1 -type d -name '*Killed' | head -1)
+[[ -n $take ]] || fail "no take folder for the killed take"
+out=$("$FOH" recover "$take") || fail "foh recover failed: $out"
+len=$(soxi -s "$take/001 Kick.wav")
+((len >= 48000)) || fail "after recover channel 1 holds $len samples of a take killed after ~2 s (at most 1 s may be lost)"
+for f in "$take"/*.wav; do
+    [[ $(soxi -s "$f") == "$len" ]] || fail "after recover $(basename "$f") holds $(soxi -s "$f") samples, channel 1 $len"
+done
+pass "a take cut by SIGKILL after ~2 s: foh recover made every file $len samples ($(tail -1 <<<"$out"))"
