@@ -50,7 +50,7 @@ OscServer::OscServer(asio::io_context& io, Engine& engine, const std::string& bi
         // Messages wait in the kernel while the control loop is busy or not scheduled; the default ~208 KiB holds
         // 2 ms of a 100 000 msg/s flood, after which the kernel drops datagrams (= lost fader moves). SO_RCVBUFFORCE
         // (root, CAP_NET_ADMIN) may pass net.core.rmem_max; otherwise SO_RCVBUF, which the kernel caps at it.
-        constexpr int kAsked = 4 << 20;
+        constexpr int kAsked = 16 << 20;  // ~0.4 s of a 100 000 msg/s flood
         boost::system::error_code bufferError;
         if (::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVBUFFORCE, &kAsked, sizeof kAsked) != 0)
             socket_.set_option(udp::socket::receive_buffer_size(kAsked), bufferError);

@@ -24,6 +24,12 @@ CLIENTS=4
 RATE=100000
 FLOOD_SECONDS=10
 MIN_RATE=95000
+# The sanitizer round (tools/test.sh sets ASAN_OPTIONS) runs an ASan+UBSan fohd, 2-3x slower on its control loop:
+# the same test at half the rate there; the 100 000 msg/s figure is the Release round's.
+if [[ -n ${ASAN_OPTIONS:-} ]]; then
+    RATE=50000
+    MIN_RATE=47500
+fi
 MIN_ANSWERED_PCT=99
 RT_PROBE_PRIORITY=80
 PERIOD_MS=$(awk 'BEGIN { printf "%.3f", 64 / 48000 * 1000 }') # jackd -p 64 -r 48000 (start_jackd)
@@ -117,7 +123,7 @@ for t in "${!thread_ticks[@]}"; do
 done
 
 pass "fohd is still running after the flood"
-# fohd asks for a 4 MiB receive buffer (docs/OSC.md, Ports): ~0.1 s of this flood. A dropped datagram is a lost
+# fohd asks for a 16 MiB receive buffer (docs/OSC.md, Ports): ~0.1 s of this flood. A dropped datagram is a lost
 # fader move, so any drop fails (with the kernel's default ~208 KiB this flood lost up to 2.5 %).
 ((drops == 0)) || fail "the kernel dropped $drops datagrams for fohd's socket during the flood" \
     "($(grep -o 'osc: socket receive buffer.*' "$FOH_WORK/fohd.err"))"
