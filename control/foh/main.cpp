@@ -218,22 +218,29 @@ int main(int argc, char** argv) {
     }
     lo_server_add_method(server, nullptr, nullptr, onMessage, &state);
 
+    // Sends one request and waits for the answer that ends it (state.want / state.endAt): 0, or 1 when sending
+    // failed, fohd answered /error or did not answer within the timeout. Frees `m`.
+    const auto ask = [&](const char* address, lo_message m) {
+        const bool sent = lo_send_message_from(fohd, server, address, m) >= 0;
+        lo_message_free(m);
+        if (!sent) {
+            std::fprintf(stderr, "foh: send to %s:%s failed: %s\n", host.c_str(), port.c_str(), lo_address_errstr(fohd));
+            return 1;
+        }
+        const int steps = static_cast<int>(timeout * 100);
+        for (int k = 0; !state.done && k < steps; ++k) lo_server_recv_noblock(server, 10);
+        if (!state.done) {
+            std::fprintf(stderr, "foh: no answer from %s:%s within %gs\n", host.c_str(), port.c_str(), timeout);
+            return 1;
+        }
+        return state.failed ? 1 : 0;
+    };
+
     int rc = 0;
     if ((command == "set" && i + 2 < argc) || (command == "get" && i + 1 < argc)) {
         state.want = argv[i + 1];
         lo_message m = command == "set" ? valueMessage(argv[i + 2]) : lo_message_new();
-        if (lo_send_message_from(fohd, server, argv[i + 1], m) < 0) {
-            std::fprintf(stderr, "foh: send to %s:%s failed: %s\n", host.c_str(), port.c_str(), lo_address_errstr(fohd));
-            rc = 1;
-        }
-        lo_message_free(m);
-        const int steps = static_cast<int>(timeout * 100);
-        for (int k = 0; rc == 0 && !state.done && k < steps; ++k) lo_server_recv_noblock(server, 10);
-        if (rc == 0 && !state.done) {
-            std::fprintf(stderr, "foh: no answer from %s:%s within %gs\n", host.c_str(), port.c_str(), timeout);
-            rc = 1;
-        }
-        if (state.failed) rc = 1;
+        rc = ask(argv[i + 1], m);
     } else if (command == "scene" || command == "history" || command == "save") {
         // Build the request: its address, arguments and the reply that ends it.
         lo_message m = lo_message_new();
@@ -279,18 +286,7 @@ int main(int argc, char** argv) {
             lo_server_free(server);
             return 2;
         }
-        if (lo_send_message_from(fohd, server, address.c_str(), m) < 0) {
-            std::fprintf(stderr, "foh: send to %s:%s failed: %s\n", host.c_str(), port.c_str(), lo_address_errstr(fohd));
-            rc = 1;
-        }
-        lo_message_free(m);
-        const int steps = static_cast<int>(timeout * 100);
-        for (int k = 0; rc == 0 && !state.done && k < steps; ++k) lo_server_recv_noblock(server, 10);
-        if (rc == 0 && !state.done) {
-            std::fprintf(stderr, "foh: no answer from %s:%s within %gs\n", host.c_str(), port.c_str(), timeout);
-            rc = 1;
-        }
-        if (state.failed) rc = 1;
+        rc = ask(address.c_str(), m);
     } else if (command == "watch" || command == "meters") {
         const bool meters = command == "meters";
         const std::string group = meters && i + 1 < argc ? argv[i + 1] : "main";

@@ -28,9 +28,8 @@ OscServer::OscServer(asio::io_context& io, Engine& engine, const std::string& bi
       dispatcher_(engine, queue_),
       socket_(io),
       timer_(io),
-      registry_(engine.registry()),
-      seen_(engine.values()),
-      clients_(registry_->size()),
+      watcher_(engine),
+      clients_(watcher_.registry().size()),
       access_(std::move(access)) {
     boost::system::error_code ec;
     const auto address = asio::ip::make_address_v4(bindAddress, ec);
@@ -175,17 +174,7 @@ void OscServer::schedule(Clock::time_point at) {
 
 void OscServer::flush() {
     const auto now = Clock::now();
-    // What changed since the last flush, from any lane.
-    auto registry = engine_.registry();
-    std::vector<ParamState> values = engine_.values();
-    if (registry != registry_ || values.size() != seen_.size()) {
-        registry_ = std::move(registry);
-        clients_.resize(values.size());
-    } else {
-        for (std::size_t id = 0; id < values.size(); ++id)
-            if (values[id].seq != seen_[id].seq) clients_.markChanged(static_cast<std::uint32_t>(id));
-    }
-    seen_ = std::move(values);
+    watcher_.update(engine_, clients_);  // what changed since the last flush, from any lane
     if (const std::size_t dropped = clients_.expire(now))
         FOH_LOG_INFO("osc: %zu client(s) expired (no message for %llds)", dropped,
                      static_cast<long long>(ClientTable::kExpiry.count()));
@@ -197,11 +186,11 @@ void OscServer::flush() {
     const std::vector<Endpoint> clients = clients_.clients();
     for (const Endpoint client : clients)
         for (const std::uint32_t id : clients_.due(client, now))
-            send(client, OscDispatcher::valueMessage(registry_->info(id), seen_[id].value));
+            send(client, OscDispatcher::valueMessage(watcher_.registry().info(id), watcher_.value(id)));
     meters_.retain(clients);
     if (!meters_.empty()) {
         engine_.housekeeping();  // gathers the newest meter packets into meters_ (the sink)
-        meters_.due(now, registry_->layout(), [this](Endpoint to, MeterFormat format, const std::vector<OscMessage>& m) {
+        meters_.due(now, watcher_.registry().layout(), [this](Endpoint to, MeterFormat format, const std::vector<OscMessage>& m) {
             sendMeters(to, format, m);
         });
     }

@@ -23,6 +23,7 @@
 #include "osc/OscDispatcher.h"
 #include "osc/RecordAddresses.h"
 #include "osc/SceneAddresses.h"
+#include "osc/ValueWatcher.h"
 
 namespace foh::osc {
 
@@ -63,8 +64,7 @@ private:
     boost::asio::steady_timer timer_;
     boost::asio::ip::udp::endpoint from_;
     std::array<std::uint8_t, 65536> buffer_{};
-    std::shared_ptr<const ParamRegistry> registry_;
-    std::vector<ParamState> seen_;  ///< the value store as of the last flush
+    ValueWatcher watcher_;  ///< the value store as of the last flush
     ClientTable clients_;
     ClientAccess access_;
     MeterFeed meters_;

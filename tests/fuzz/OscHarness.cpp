@@ -64,8 +64,7 @@ OscHarness::OscHarness()
       access_(makeAccess()),
       renderer_(engine_, kGraph.maxBlock, kGraph.outputs().allOutputs()),
       outputs_(kGraph.outputs().allOutputs()),
-      registry_(engine_.registry()),
-      seen_(engine_.values()) {}
+      watcher_(engine_) {}
 
 OscHarness::~OscHarness() { engine_.closeQueue(&queue_); }
 
@@ -109,21 +108,12 @@ PacketResult OscHarness::packet(const std::uint8_t* data, std::size_t size, Endp
 
 std::vector<std::string> OscHarness::flush(Clock::time_point now) {
     std::vector<std::string> failures;
-    auto registry = engine_.registry();
-    std::vector<ParamState> values = engine_.values();
-    if (registry != registry_ || values.size() != seen_.size()) {
-        registry_ = std::move(registry);
-        clients_.resize(values.size());
-    } else {
-        for (std::size_t id = 0; id < values.size(); ++id)
-            if (values[id].seq != seen_[id].seq) clients_.markChanged(static_cast<std::uint32_t>(id));
-    }
-    seen_ = std::move(values);
+    watcher_.update(engine_, clients_);
     (void)clients_.expire(now);
     for (const Endpoint client : clients_.clients())
         for (const std::uint32_t id : clients_.due(client, now)) {
             ++pushes_;
-            const OscMessage push = OscDispatcher::valueMessage(registry_->info(id), seen_[id].value);
+            const OscMessage push = OscDispatcher::valueMessage(watcher_.registry().info(id), watcher_.value(id));
             if (std::string e = roundTripError(push); !e.empty()) failures.push_back("push " + e);
         }
     return failures;

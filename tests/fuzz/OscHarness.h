@@ -22,6 +22,7 @@
 #include "osc/BadInputLog.h"
 #include "osc/ClientAccess.h"
 #include "osc/ClientTable.h"
+#include "osc/ValueWatcher.h"
 #include "osc/OscDispatcher.h"
 
 namespace foh::test {
@@ -77,8 +78,7 @@ private:
     osc::BadInputLog bad_;
     OfflineRenderer renderer_;
     int outputs_;
-    std::shared_ptr<const ParamRegistry> registry_;
-    std::vector<ParamState> seen_;
+    osc::ValueWatcher watcher_;
     std::size_t pushes_ = 0;
 };
 
