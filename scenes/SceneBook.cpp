@@ -244,7 +244,7 @@ Show SceneBook::snapshot() const {
     s.state.clear();
     for (ParamId id = 0; id < registry->size() && id < values.size(); ++id) {
         const ParamInfo& info = registry->info(id);
-        if (recalledByScenes(info.target.object == ObjectKind::Solo, info.spec->key)) s.state[info.address] = values[id].value;
+        if (keptInShow(info.target.object == ObjectKind::Solo, info.spec->key)) s.state[info.address] = values[id].value;
     }
     // What a big recall has not sent yet is part of the state already.
     for (const Pending& p : pending_)

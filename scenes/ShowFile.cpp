@@ -438,7 +438,7 @@ private:
                 throw Invalid{where, "the same parameter as " + join(path, it->second) + " (which one is meant?)"};
             const float x = value(v, *id, where);
             if (scene && !recalledByScenes(info.target.object == ObjectKind::Solo, info.spec->key)) {
-                warn(where, "scenes never store this parameter (solo, listen and momentary actions); ignored");
+                warn(where, "scenes never store this parameter (solo, listen, momentary actions, record arming); ignored");
                 continue;
             }
             values.emplace(info.address, x);
@@ -451,8 +451,8 @@ private:
         std::string first;
         for (ParamId id = 0; id < registry_->size(); ++id) {
             const ParamInfo& info = registry_->info(id);
-            // What scenes never store (solo, listen, tap, ...) is not missing: a show does not hold it.
-            if (state.contains(info.address) || !recalledByScenes(info.target.object == ObjectKind::Solo, info.spec->key))
+            // What a show does not keep (solo, listen, tap, ...) is not missing.
+            if (state.contains(info.address) || !keptInShow(info.target.object == ObjectKind::Solo, info.spec->key))
                 continue;
             const Checked c = registry_->validate(id, info.spec->def);
             state.emplace(info.address, c.ok ? c.value : info.spec->def);

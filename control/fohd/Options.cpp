@@ -55,6 +55,8 @@ const char* usage() {
            "                             within 2 s; a new file is made when FILE does not exist\n"
            "  --rec-dir DIR              where recordings go, a folder per take (default: takes/ beside the show\n"
            "                             file, else ./takes); /rec/start and /rec/stop over OSC (docs/RECORDING.md)\n"
+           "  --rec-format float|pcm24   the takes' samples: 32-bit float (default; any live signal bit-exact) or\n"
+           "                             24-bit PCM (overs clip)\n"
            "  --list-params              print the parameter registry as Markdown and exit\n"
            "  --list-osc                 print the OSC address table (types, strings, /norm curves) and exit\n"
            "  --help\n";
@@ -138,6 +140,13 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
         } else if (arg == "--rec-dir") {
             if (!value(v)) return std::nullopt;
             o.recDir = v;
+        } else if (arg == "--rec-format") {
+            if (!value(v)) return std::nullopt;
+            if (v != "float" && v != "pcm24") {
+                error = "--rec-format takes float or pcm24";
+                return std::nullopt;
+            }
+            o.recFormat = v;
         } else if (arg == "--show") {
             if (!value(v)) return std::nullopt;
             o.showFile = v;

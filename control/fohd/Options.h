@@ -33,6 +33,7 @@ struct Options {
     std::string clientsFile;  ///< --clients FILE: the roles config; empty = none (loopback admin, others read-only)
     std::string adminPin;     ///< --admin-pin: overrides the config's; empty = the config's or a random one
     std::string recDir;       ///< --rec-dir DIR: where takes go; empty = "takes" beside the show file, else ./takes
+    std::string recFormat = "float";  ///< --rec-format float|pcm24: the takes' sample format
     std::string showFile;     ///< --show FILE: scenes and state, restored at start and saved on change; empty = none
     bool listParams = false;
     bool listOsc = false;

@@ -252,6 +252,7 @@ int main(int argc, char** argv) {
                                           : !opt.showFile.empty() ? std::filesystem::path(opt.showFile).parent_path() / "takes"
                                                                   : std::filesystem::path("takes");
     rec::TakeSession takes(engine, book, recRoot);
+    takes.setSampleFormat(opt.recFormat == "pcm24" ? record::TakeConfig::Sample::Pcm24 : record::TakeConfig::Sample::Float);
     osc::RecordAddresses recordAddresses(takes);
     osc::SceneAddresses sceneAddresses(book, [&](std::string& path) {
         if (!keeper) return scenes::Result::fail("fohd runs without a show file (start it with --show FILE)");

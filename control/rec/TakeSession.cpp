@@ -1,5 +1,7 @@
 #include "rec/TakeSession.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
 
@@ -33,7 +35,46 @@ std::uint64_t samplesSinceMidnight(double rate) {
     return static_cast<std::uint64_t>((tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) * rate);
 }
 
+std::string nameOf(const std::map<std::string, std::string>& names, const std::string& object, const std::string& fallback) {
+    const auto it = names.find(object);
+    return it != names.end() && !it->second.empty() ? it->second : fallback;
+}
+
+bool armed(const Engine& engine, const std::string& address) { return engine.get(address).value_or(0.0f) >= 0.5f; }
+
 }  // namespace
+
+ArmedTracks armedTracks(const Engine& engine, const std::map<std::string, std::string>& names) {
+    const GraphConfig config = engine.config();
+    ArmedTracks out;
+    char number[16];
+    for (int c = 0; c < config.channels; ++c) {
+        const std::string object = "/ch/" + std::to_string(c + 1);
+        if (!armed(engine, object + "/rec/arm")) continue;
+        const std::string name = nameOf(names, object, "Ch " + std::to_string(c + 1));
+        const int tap = static_cast<int>(engine.get(object + "/direct/tap").value_or(0.0f));
+        std::snprintf(number, sizeof number, "%03d", c + 1);
+        out.tracks.push_back({std::string(number) + " " + fileSafe(name) + ".wav", name,
+                              {"channel", c + 1, "", std::string(kDirectTaps[static_cast<std::size_t>(std::clamp(tap, 0, 2))])}});
+        out.sources.push_back({record::RecordSource::Kind::Channel, c});
+    }
+    if (armed(engine, "/main/rec/arm")) {
+        out.tracks.push_back({"main L.wav", "Main L", {"main", 0, "L", ""}});
+        out.sources.push_back({record::RecordSource::Kind::MainLeft, 0});
+        out.tracks.push_back({"main R.wav", "Main R", {"main", 0, "R", ""}});
+        out.sources.push_back({record::RecordSource::Kind::MainRight, 0});
+    }
+    for (int b = 0; b < config.buses; ++b) {
+        const std::string object = "/bus/" + std::to_string(b + 1);
+        if (!armed(engine, object + "/rec/arm")) continue;
+        const std::string name = nameOf(names, object, "Bus " + std::to_string(b + 1));
+        std::snprintf(number, sizeof number, "bus %02d", b + 1);
+        const std::string file = names.contains(object) ? std::string(number) + " " + fileSafe(name) : std::string(number);
+        out.tracks.push_back({file + ".wav", name, {"bus", b + 1, "", ""}});
+        out.sources.push_back({record::RecordSource::Kind::Bus, b});
+    }
+    return out;
+}
 
 TakeSession::TakeSession(Engine& engine, scenes::SceneBook& book, std::filesystem::path root)
     : engine_(engine), book_(book), root_(std::move(root)) {}
@@ -48,28 +89,30 @@ scenes::Result TakeSession::start(const std::string& label) {
     std::filesystem::create_directories(root_, ec);
     if (ec) return scenes::Result::fail("cannot create the recordings folder " + root_.string() + ": " + ec.message());
 
+    ArmedTracks armedNow = armedTracks(engine_, book_.names());
+    if (armedNow.tracks.empty()) {
+        // Said to every client (the status), not only to the one that pressed record.
+        error_ = "nothing is armed: arm a channel (/ch/N/rec/arm 1), main L/R (/main/rec/arm 1) or a bus "
+                 "(/bus/N/rec/arm 1); no take was started";
+        ++revision_;
+        return scenes::Result::fail(error_);
+    }
+
     const GraphConfig config = engine_.config();
     sampleRate_ = config.sampleRate;
     record::TakeConfig take;
     take_ = stamp() + (label.empty() ? "" : " " + label);
     take.folder = root_ / take_;
     take.sampleRate = config.sampleRate;
-    take.sample = record::TakeConfig::Sample::Float;  // bit-exact for any live float signal
+    take.sample = sample_;  // float (default) is bit-exact for any live float signal
     take.startSample = samplesSinceMidnight(config.sampleRate);
+    take.maxBlock = config.maxBlock;
+    // The host block: the latest one the audio thread saw (no audio yet: the graph's own block, what an offline
+    // render through the engine would use).
+    take.blockFrames = engine_.lastHostBlock() > 0 ? engine_.lastHostBlock() : config.maxBlock;
+    take.tracks = std::move(armedNow.tracks);
     auto plan = std::make_shared<record::RecordPlan>();
-    const auto& names = book_.names();
-    char number[16];
-    for (int c = 0; c < config.channels; ++c) {
-        const auto it = names.find("/ch/" + std::to_string(c + 1));
-        const std::string name = it != names.end() ? it->second : "Ch " + std::to_string(c + 1);
-        std::snprintf(number, sizeof number, "%03d", c + 1);
-        take.tracks.push_back({std::string(number) + " " + fileSafe(name) + ".wav", name});
-        plan->sources.push_back({record::RecordSource::Kind::Channel, c});
-    }
-    take.tracks.push_back({"main L.wav", "Main L"});
-    plan->sources.push_back({record::RecordSource::Kind::MainLeft, 0});
-    take.tracks.push_back({"main R.wav", "Main R"});
-    plan->sources.push_back({record::RecordSource::Kind::MainRight, 0});
+    plan->sources = std::move(armedNow.sources);
 
     auto recorder = std::make_unique<record::Recorder>();
     std::string error;

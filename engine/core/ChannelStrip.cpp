@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "dsp/BlockStats.h"
 #include "dsp/Decibels.h"
@@ -78,6 +79,7 @@ void ChannelStrip::setParam_rt(ChannelParam param, float value, bool snap) FOH_R
         case P::Solo:
         case P::Link:
         case P::DirectTap:
+        case P::RecArm:  // read by the control side when a take starts
         case P::Count: break;  // read by the graph; sends, DCA and mute-group membership too
         default:
             if (param >= P::Eq1On && param <= P::Eq4Q) applyEq_rt(param, value, snap);
@@ -151,6 +153,12 @@ void ChannelStrip::setGroupState_rt(float offsetDb, bool muted, bool outOfMain, 
 
 void ChannelStrip::trim_rt(const float* in, float* out, int n, ChannelLevels& levels) FOH_RT {
     levels.inputPeak = std::max(levels.inputPeak, dsp::peakAbs(in, n));
+    // Trim 0 dB with polarity off is a copy: the post-trim tap (the recorder's default) is then the input bit for
+    // bit, denormals included (a multiply by 1.0f would flush them, FTZ/DAZ being on in the audio thread).
+    if (!trim_.ramping() && trim_.current() == 1.0f) {
+        if (out != in) std::memcpy(out, in, sizeof(float) * static_cast<std::size_t>(n));
+        return;
+    }
     trim_.applyGain(in, out, n);
 }
 

@@ -87,6 +87,9 @@ public:
     /// Frames the audio thread has processed since the engine started (the timeline of ParamChange::frame and of
     /// recordings). Any thread.
     [[nodiscard]] std::uint64_t framesProcessed() const { return frames_.load(std::memory_order_relaxed); }
+    /// Frames of the latest host block (the length process_rt was last called with: the JACK period); 0 before the
+    /// first block. Commands take effect and glides step at host block tops, so a render needs it. Any thread.
+    [[nodiscard]] int lastHostBlock() const { return hostBlock_.load(std::memory_order_relaxed); }
     [[nodiscard]] std::optional<float> get(std::string_view address) const;
     /// Every parameter's value and the sequence number of its last change, indexed by ParamId of `registry()`:
     /// a pusher (the OSC server) copies this and compares sequence numbers to see what changed, from whichever
@@ -156,6 +159,7 @@ private:
     std::atomic<std::uint64_t> playPos_{0};
     std::atomic<int> latency_{0};
     std::atomic<std::uint64_t> frames_{0};
+    std::atomic<int> hostBlock_{0};
     std::shared_ptr<const record::RecordPlan> recordPlan_;        // control side: keeps the plan alive
     std::atomic<const record::RecordPlan*> recording_{nullptr};    // what the audio thread uses
     std::atomic<std::uint64_t> blocksDone_{0};                     // audio thread: bumped after every block

@@ -48,7 +48,7 @@ enum class ChannelParam : std::uint16_t {
     DeessOn, DeessMode, DeessFreq, DeessThreshold, DeessRange, DeessListen,
     DelayOn, DelayMs,
     Pan, Fader, Mute, Solo, Link,
-    MainOn, DirectTap,
+    MainOn, DirectTap, RecArm,
     SendFirst,                                        // send/<bus>/{on,level,tap,pan}, bus-major
     FxSendFirst = SendFirst + kMaxBuses * kSendFields,  // fxsend/<fx>/{on,level,tap}
     DcaFirst = FxSendFirst + kMaxFx * kFxSendFields,    // dca/<d>: member of DCA d
@@ -73,6 +73,7 @@ enum class MainParam : std::uint16_t {
     SatOn, SatDrive, SatMix,
     LimitOn, LimitCeiling, LimitRelease,
     LoudTarget, LoudRun, LoudReset,
+    RecArm,
     Count
 };
 enum class MbField : std::uint16_t { Threshold, Ratio, Attack, Release, Gain, Solo, Bypass };
@@ -88,7 +89,7 @@ enum class BusParam : std::uint16_t {
     Eq4On, Eq4Type, Eq4Freq, Eq4Gain, Eq4Q,
     CompOn, CompThreshold, CompRatio, CompKnee, CompAttack, CompRelease, CompMakeup, CompAutoMakeup, CompDetector,
     DelayOn, DelayMs,
-    Pan, Fader, Mute, Solo, Link, MainOn,
+    Pan, Fader, Mute, Solo, Link, MainOn, RecArm,
     Count
 };
 
@@ -285,6 +286,7 @@ inline constexpr std::array<ParamSpec, static_cast<std::size_t>(ChannelParam::Co
     toggle("link", false, G::Routing, "stereo-link with the pair partner (1-2, 3-4, ...): controls move together, dynamics share a detector"),
     toggle("main/on", true, G::Routing, "assigned to the main L/R bus"),
     choice("direct/tap", kDirectTaps, 0, G::Routing, "where the direct out (and the recorder) takes the signal"),
+    toggle("rec/arm", true, G::Routing, "recorded by the next /rec/start, at direct/tap (a take's tracks are fixed while it runs; scenes never recall arming)"),
     }};
     for (int b = 0; b < kMaxBuses; ++b) {
         const auto at = [&](SendField f) -> ParamSpec& { return table[static_cast<std::size_t>(sendParam(b, f))]; };
@@ -380,6 +382,7 @@ inline constexpr std::array<ParamSpec, static_cast<std::size_t>(MainParam::Count
     at(P::LoudTarget) = choice("loud/target", kLoudTargetNames, 0, G::Routing, "platform target for the readout 'how far from target'");
     at(P::LoudRun) = toggle("loud/run", true, G::Routing, "loudness integration running (off = paused; M and S keep showing)");
     at(P::LoudReset) = toggle("loud/reset", false, G::Routing, "1 starts the integrated loudness, LRA and true-peak max over");
+    at(P::RecArm) = toggle("rec/arm", true, G::Routing, "main L and R recorded by the next /rec/start, as they leave the console (scenes never recall arming)");
     return t;
 }();
 
@@ -402,6 +405,7 @@ inline constexpr std::array<ParamSpec, static_cast<std::size_t>(BusParam::Count)
     t[static_cast<std::size_t>(BusParam::Solo)] = toggle("solo", false, G::Routing, "bus onto the solo bus (PFL: pre-fader, AFL: post-fader)");
     t[static_cast<std::size_t>(BusParam::Link)] = toggle("link", false, G::Routing, "stereo-link with the pair partner (1-2, 3-4, ...): one stereo bus");
     t[static_cast<std::size_t>(BusParam::MainOn)] = toggle("main/on", false, G::Routing, "bus into main L/R (a subgroup)");
+    t[static_cast<std::size_t>(BusParam::RecArm)] = toggle("rec/arm", false, G::Routing, "recorded by the next /rec/start, as it leaves the console (port bus_N; scenes never recall arming)");
     t[static_cast<std::size_t>(BusParam::Pan)].followsLink = false;
     t[static_cast<std::size_t>(BusParam::Link)].followsLink = false;
     return t;

@@ -52,7 +52,11 @@ inline constexpr int kParamGroups = 7;
 [[nodiscard]] std::optional<ParamGroup> parseGroup(std::string_view name);
 /// Whether scenes store and recall a parameter of `key` on an object of kind `solo` (false for the solo object):
 /// everything but listening aids and momentary actions (solo, de-esser listen, band solo, tap tempo, loudness
-/// run/reset) and the solo bus setup, which a recall never touches.
+/// run/reset), the record arming (`rec/arm`: what the recorder takes is the engineer's choice for the whole show, not
+/// a song's) and the solo bus setup, which a recall never touches.
 [[nodiscard]] bool recalledByScenes(bool soloObject, std::string_view key);
+/// Whether the show file's state keeps a parameter: everything scenes recall, plus the record arming (kept with the
+/// show, restored when it is opened, never touched by a recall).
+[[nodiscard]] bool keptInShow(bool soloObject, std::string_view key);
 
 }  // namespace foh

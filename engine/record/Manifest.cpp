@@ -24,10 +24,21 @@ std::string toJson(const Manifest& m) {
     j["file_format"] = m.fileFormat;
     j["started"] = m.started;
     j["start_sample"] = m.startSample;
+    if (m.blockFrames > 0) j["block_frames"] = m.blockFrames;
+    if (m.maxBlock > 0) j["max_block"] = m.maxBlock;
     j["tracks"] = json::array();
-    for (const auto& t : m.tracks)
-        j["tracks"].push_back({{"file", t.file}, {"name", t.name}, {"frames", t.frames},
-                               {"overrun_samples", t.overrunSamples}});
+    for (const auto& t : m.tracks) {
+        json track = {{"file", t.file}, {"name", t.name}};
+        const TrackSource& s = t.source;
+        if (!s.kind.empty()) track["source"] = s.kind;
+        if (s.kind == "channel") track["channel"] = s.number;
+        if (s.kind == "bus") track["bus"] = s.number;
+        if (!s.side.empty()) track["side"] = s.side;
+        if (!s.tap.empty()) track["tap"] = s.tap;
+        track["frames"] = t.frames;
+        track["overrun_samples"] = t.overrunSamples;
+        j["tracks"].push_back(std::move(track));
+    }
     j["markers"] = json::array();
     for (const auto& mk : m.markers) j["markers"].push_back({{"frame", mk.frame}, {"text", mk.text}});
     j["gaps"] = json::array();
@@ -52,9 +63,19 @@ std::optional<Manifest> parseManifest(const std::string& text, std::string& erro
         m.fileFormat = j.value("file_format", "");
         m.started = j.value("started", "");
         m.startSample = j.value("start_sample", std::uint64_t{0});
-        for (const auto& t : j.value("tracks", json::array()))
-            m.tracks.push_back({t.value("file", ""), t.value("name", ""), t.value("frames", std::uint64_t{0}),
-                                t.value("overrun_samples", std::uint64_t{0})});
+        // Fields added later default when missing, so older takes still read.
+        m.blockFrames = j.value("block_frames", 0);
+        m.maxBlock = j.value("max_block", 0);
+        for (const auto& t : j.value("tracks", json::array())) {
+            ManifestTrack track{t.value("file", ""), t.value("name", ""), t.value("frames", std::uint64_t{0}),
+                                t.value("overrun_samples", std::uint64_t{0}), {}};
+            TrackSource& s = track.source;
+            s.kind = t.value("source", "");
+            s.number = s.kind == "channel" ? t.value("channel", 0) : s.kind == "bus" ? t.value("bus", 0) : 0;
+            s.side = t.value("side", "");
+            s.tap = t.value("tap", "");
+            m.tracks.push_back(std::move(track));
+        }
         for (const auto& mk : j.value("markers", json::array()))
             m.markers.push_back({mk.value("frame", std::uint64_t{0}), mk.value("text", "")});
         for (const auto& g : j.value("gaps", json::array()))

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstring>
 
 #include "record/RecordPlan.h"
 #include "support/Desk.h"
@@ -84,4 +85,47 @@ TEST_CASE("recording taps: post-trim, pre- and post-fader channels, main and a b
     // After stopRecording nothing more is handed over.
     (void)desk.render(in, 640);
     CHECK(sink.at == n);
+}
+
+TEST_CASE("trim 0 dB, polarity off: the post-trim tap is the input bit for bit (24-bit steps, full scale, overs, "
+          "denormals)", "[record]") {
+    GraphConfig config;
+    config.channels = 2;
+    config.maxBlock = 64;
+    test::Desk desk(config);
+    desk.set("/ch/2/trim", 0.0f);
+    desk.set("/ch/2/polarity", 1.0f);  // polarity on: exact negation of every normal number
+    const std::size_t n = 4096;
+    std::vector<std::vector<float>> in(2, std::vector<float>(n));
+    std::uint32_t x = 12345;
+    for (std::size_t i = 0; i < n; ++i) {
+        x = x * 1664525u + 1013904223u;
+        const auto k = static_cast<std::int32_t>(x >> 8) - (1 << 23);  // a 24-bit sample, -2^23 .. 2^23 - 1
+        float v = static_cast<float>(k) / 8388608.0f;
+        if (i % 97 == 0) v = -1.0f;
+        if (i % 89 == 0) v = 8388607.0f / 8388608.0f;
+        if (i % 83 == 0) v = 1.5f;       // an over: a float take keeps it
+        if (i % 79 == 0) v = 1e-40f;     // a denormal: FTZ/DAZ would flush it in a multiply
+        if (i % 73 == 0) v = -3e-39f;
+        in[0][i] = in[1][i] = v;
+    }
+    (void)desk.render(in, 2048);  // the polarity ramp (20 ms) settles
+    auto plan = std::make_shared<RecordPlan>();
+    CaptureSink sink(2, n);
+    plan->sources = {{RecordSource::Kind::Channel, 0}, {RecordSource::Kind::Channel, 1}};
+    plan->sink = &sink;
+    plan->finish();
+    (void)desk.engine.startRecording(plan);
+    test::RtViolationScope trap;
+    (void)desk.render(in, n);
+    CHECK(trap.violations().total() == 0);
+    (void)desk.engine.stopRecording();
+    REQUIRE(sink.at == n);
+    std::size_t differ = 0, negWrong = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (std::memcmp(&sink.data[0][i], &in[0][i], sizeof(float)) != 0) ++differ;
+        if (std::fpclassify(in[1][i]) == FP_NORMAL && sink.data[1][i] != -in[1][i]) ++negWrong;
+    }
+    CHECK(differ == 0);
+    CHECK(negWrong == 0);
 }

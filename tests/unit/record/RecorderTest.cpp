@@ -54,7 +54,7 @@ std::vector<TrackSpec> tracks(int n) {
     for (int i = 0; i < n; ++i) {
         char file[32];
         std::snprintf(file, sizeof file, "%02d Track %d.wav", i + 1, i + 1);
-        t.push_back({file, "Track " + std::to_string(i + 1)});
+        t.push_back({file, "Track " + std::to_string(i + 1), {}});
     }
     return t;
 }

@@ -531,8 +531,8 @@ TEST_CASE("Show file: unknown keys and addresses are warnings; missing keys take
     CHECK(hasWarning(r, "show.json: state./ch/40/fader: no such parameter on this console (32 channels, 16 buses, 4 "
                         "FX); ignored"));
     CHECK(hasWarning(r, "show.json: state./ch/1/fadr: no such parameter"));
-    CHECK(hasWarning(r, "show.json: scenes[1].values./ch/1/solo: scenes never store this parameter (solo, listen and "
-                        "momentary actions); ignored"));
+    CHECK(hasWarning(r, "show.json: scenes[1].values./ch/1/solo: scenes never store this parameter (solo, listen, "
+                        "momentary actions, record arming); ignored"));
     CHECK(hasWarning(r, "show.json: scenes[2]: scene 'Scene 3' stores no values; recalling it changes nothing"));
     CHECK(hasWarning(r, "show.json: scenes[3]: scene 'Scene 4' stores no values; recalling it changes nothing"));
     CHECK(r.warnings.size() == 9);
@@ -558,9 +558,10 @@ TEST_CASE("Show file: unknown keys and addresses are warnings; missing keys take
           std::string::npos);
     const ParamRegistry registry(ConsoleLayout{});
     CHECK(least.show->layout == ConsoleLayout{});
-    // Every parameter scenes store (solo, listen, tap and the like are not part of a show).
+    // Every parameter a show keeps: what scenes store plus the record arming (solo, listen, tap and the like are
+    // not part of a show).
     const auto stored = std::count_if(registry.all().begin(), registry.all().end(), [](const ParamInfo& p) {
-        return recalledByScenes(p.target.object == ObjectKind::Solo, p.spec->key);
+        return keptInShow(p.target.object == ObjectKind::Solo, p.spec->key);
     });
     CHECK(least.show->state.size() == static_cast<std::size_t>(stored));
     CHECK(stored < static_cast<long>(registry.size()));
