@@ -3,7 +3,8 @@
 # pushed to an oscdump listener; the take folder holds one file per channel (named from the channel's name) plus
 # main L/R, all the same length (soxi), the demo's channels with audio and the unused ones silent (sox stat), the
 # manifest stopped with the scene recall as a marker, and automation.jsonl with the fader move made during the take
-# at a frame matching when it was made.
+# at a frame matching when it was made. Arming over oscsend: a take of exactly the armed channels and a bus, with
+# their channel numbers and taps in take.json; nothing armed starts nothing and says so.
 # Usage: rec_fohd.sh PATH_TO_FOHD PATH_TO_FOH
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 need_fohd "${1:-}"
@@ -70,9 +71,63 @@ print("automation: /ch/2/fader -12 at %.3f s of the take; %d changes logged" % (
 PY
 pass "the manifest is stopped with the recall as a marker; automation.jsonl has the fader move at the right time"
 
+# Arming over oscsend: channel 3 and main off, bus 2 on. The take has exactly the armed tracks, and take.json says
+# each one's channel number and tap (channel 4 at post-fader), main and bus sources, and the block sizes.
+oscsend 127.0.0.1 "$PORT" /ch/3/rec/arm i 0
+oscsend 127.0.0.1 "$PORT" /main/rec/arm i 0
+oscsend 127.0.0.1 "$PORT" /bus/2/rec/arm i 1
+oscsend 127.0.0.1 "$PORT" /ch/4/direct/tap s postfader
+wait_for_log dump.out "/ch/4/direct/tap i 2" 3  # the push (the full state at subscribe had i 0)
+[[ $(foh_cli get /ch/3/rec/arm) == "/ch/3/rec/arm 0" ]] || fail "/ch/3/rec/arm reads '$(foh_cli get /ch/3/rec/arm)' after oscsend 0"
+oscsend 127.0.0.1 "$PORT" /rec/start s Armed
+wait_for_log dump.out '/rec/status ssffis "recording"' 3 2
+# Arming is fixed while a take runs: this applies to the next take only.
+oscsend 127.0.0.1 "$PORT" /ch/5/rec/arm i 0
+sleep 1
+oscsend 127.0.0.1 "$PORT" /rec/stop
+wait_for_log dump.out '/rec/status ssffis "stopped"' 5 2
+take=$(find "$FOH_WORK/takes" -mindepth 1 -maxdepth 1 -type d -name '*Armed' | head -1)
+[[ -n $take ]] || fail "no take folder named '... Armed'"
+python3 - "$take" <<'PY' || fail "the armed take is wrong (above)"
+import json, os, sys
+take = sys.argv[1]
+files = sorted(f for f in os.listdir(take) if f.endswith(".wav"))
+want = ["001 Kick.wav", "002 Ch 2.wav", "004 Ch 4.wav", "005 Ch 5.wav", "006 Ch 6.wav", "007 Ch 7.wav",
+        "008 Ch 8.wav", "bus 02.wav"]
+assert files == want, files
+m = json.load(open(take + "/take.json"))
+tracks = m["tracks"]
+assert [t["file"] for t in tracks] == want, tracks
+chans = [t for t in tracks if t.get("source") == "channel"]
+assert [t["channel"] for t in chans] == [1, 2, 4, 5, 6, 7, 8], chans
+assert all(t["tap"] == ("postfader" if t["channel"] == 4 else "posttrim") for t in chans), chans
+assert tracks[-1]["source"] == "bus" and tracks[-1]["bus"] == 2 and "tap" not in tracks[-1], tracks[-1]
+assert m["block_frames"] > 0 and m["max_block"] >= m["block_frames"], m
+assert m["sample_rate"] == 48000.0, m["sample_rate"]
+print("armed take: %d tracks, channel 4 at post-fader, bus 2; block %d frames, max block %d"
+      % (len(tracks), m["block_frames"], m["max_block"]))
+PY
+pass "arming over oscsend: the take holds exactly the armed channels and bus 2, take.json says sources and taps"
+
+# Nothing armed: /rec/start starts nothing and every client hears why.
+for c in 1 2 4 5 6 7 8; do oscsend 127.0.0.1 "$PORT" /ch/$c/rec/arm i 0; done
+oscsend 127.0.0.1 "$PORT" /ch/5/rec/arm i 0
+oscsend 127.0.0.1 "$PORT" /bus/2/rec/arm i 0
+sleep 0.3
+before=$(find "$FOH_WORK/takes" -mindepth 1 -maxdepth 1 -type d | wc -l)
+oscsend 127.0.0.1 "$PORT" /rec/start s Nothing
+wait_for_log dump.out 'nothing is armed' 3
+[[ $(find "$FOH_WORK/takes" -mindepth 1 -maxdepth 1 -type d | wc -l) == "$before" ]] ||
+    fail "/rec/start with nothing armed made a take folder"
+pass "/rec/start with nothing armed: no take, and the status pushed to oscdump says 'nothing is armed'"
+for c in 1 2 3 4 5 6 7 8; do oscsend 127.0.0.1 "$PORT" /ch/$c/rec/arm i 1; done
+oscsend 127.0.0.1 "$PORT" /main/rec/arm i 1
+oscsend 127.0.0.1 "$PORT" /ch/4/direct/tap s posttrim
+sleep 0.3
+
 # A take cut short by SIGKILL: foh recover repairs it; every file then holds at least all but the last second.
 oscsend 127.0.0.1 "$PORT" /rec/start s Killed
-wait_for_log dump.out '/rec/status ssffis "recording"' 3 2
+wait_for_log dump.out '/rec/status ssffis "recording"' 3 3
 sleep 2
 kill_now "$fohd_pid"
 take=$(find "$FOH_WORK/takes" -mindepth 1 -maxdepth 1 -type d -name '*Killed' | head -1)
