@@ -21,6 +21,7 @@
 #include "core/Command.h"
 #include "core/Graph.h"
 #include "core/Meters.h"
+#include "record/PlayFeed.h"
 #include "record/RecordPlan.h"
 #include "params/ParamRegistry.h"
 #include "rt/SnapshotSlot.h"
@@ -107,6 +108,15 @@ public:
     /// running). Returns the engine frame after the last recorded block.
     std::uint64_t stopRecording();
 
+    /// Playback into channels (engine/record/PlayFeed.h; the virtual soundcheck's player, the offline render): from
+    /// the next block on, the audio thread reads every block's tracks from `feed`'s source, and channels whose
+    /// `/ch/N/source` is playback hear them. Replaces any feed attached before (waiting until the audio thread
+    /// has let go of it). The caller keeps the feed and its source alive until detachPlayFeed() (or the next
+    /// attach) has returned. Returns the engine frame of the first block that reads it.
+    std::uint64_t attachPlayFeed(std::shared_ptr<const record::PlayFeed> feed);
+    /// Stops reading the feed; returns once the audio thread has let go of it (or at once when no audio runs).
+    void detachPlayFeed();
+
     /// Frees graphs the audio thread retired and gathers meter packets. Call a few times a second.
     void housekeeping();
     /// Meter readers: each has its own "since last read" state.
@@ -158,6 +168,10 @@ private:
     std::atomic<std::uint64_t> frames_{0};
     std::shared_ptr<const record::RecordPlan> recordPlan_;        // control side: keeps the plan alive
     std::atomic<const record::RecordPlan*> recording_{nullptr};    // what the audio thread uses
+    std::shared_ptr<const record::PlayFeed> playFeed_;            // control side: keeps the feed alive
+    std::atomic<const record::PlayFeed*> playing_{nullptr};       // what the audio thread uses
+    /// Waits until no block that may have loaded a pointer swapped out just now is still in process_rt.
+    void waitForAudioToLetGo() const;
     std::atomic<std::uint64_t> blocksDone_{0};                     // audio thread: bumped after every block
     std::atomic<bool> inProcess_{false};                           // audio thread: inside process_rt
     struct AppliedMark {

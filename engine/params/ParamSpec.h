@@ -52,7 +52,8 @@ inline constexpr int kParamGroups = 7;
 [[nodiscard]] std::optional<ParamGroup> parseGroup(std::string_view name);
 /// Whether scenes store and recall a parameter of `key` on an object of kind `solo` (false for the solo object):
 /// everything but listening aids and momentary actions (solo, de-esser listen, band solo, tap tempo, loudness
-/// run/reset) and the solo bus setup, which a recall never touches.
+/// run/reset), the solo bus setup, which a recall never touches, and a channel's source (live or playback: recalling
+/// the show's scenes during a virtual soundcheck must not drop channels back to live).
 [[nodiscard]] bool recalledByScenes(bool soloObject, std::string_view key);
 
 }  // namespace foh
