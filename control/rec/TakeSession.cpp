@@ -1,5 +1,6 @@
 #include "rec/TakeSession.h"
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 
@@ -56,6 +57,8 @@ scenes::Result TakeSession::start(const std::string& label) {
     take.sampleRate = config.sampleRate;
     take.sample = record::TakeConfig::Sample::Float;  // bit-exact for any live float signal
     take.startSample = samplesSinceMidnight(config.sampleRate);
+    take.blockFrames = engine_.hostBlockFrames();
+    take.maxBlock = config.maxBlock;
     auto plan = std::make_shared<record::RecordPlan>();
     const auto& names = book_.names();
     char number[16];
@@ -63,12 +66,15 @@ scenes::Result TakeSession::start(const std::string& label) {
         const auto it = names.find("/ch/" + std::to_string(c + 1));
         const std::string name = it != names.end() ? it->second : "Ch " + std::to_string(c + 1);
         std::snprintf(number, sizeof number, "%03d", c + 1);
-        take.tracks.push_back({std::string(number) + " " + fileSafe(name) + ".wav", name});
+        const auto tap = engine_.get("/ch/" + std::to_string(c + 1) + "/direct/tap").value_or(0.0f);
+        const auto tapIndex = static_cast<std::size_t>(std::clamp(static_cast<int>(tap), 0, 2));
+        take.tracks.push_back({std::string(number) + " " + fileSafe(name) + ".wav", name,
+                               "/ch/" + std::to_string(c + 1), std::string(kDirectTaps[tapIndex])});
         plan->sources.push_back({record::RecordSource::Kind::Channel, c});
     }
-    take.tracks.push_back({"main L.wav", "Main L"});
+    take.tracks.push_back({"main L.wav", "Main L", "/main/l", ""});
     plan->sources.push_back({record::RecordSource::Kind::MainLeft, 0});
-    take.tracks.push_back({"main R.wav", "Main R"});
+    take.tracks.push_back({"main R.wav", "Main R", "/main/r", ""});
     plan->sources.push_back({record::RecordSource::Kind::MainRight, 0});
 
     auto recorder = std::make_unique<record::Recorder>();

@@ -344,6 +344,7 @@ void Engine::process_rt(const float* const* in, int numIn, float* const* out, in
     if (newest != 0) pendingMark_ = newerSeq(pendingMark_, newest);
     if (pendingMark_ != 0 && applied_.push(AppliedMark{pendingMark_, blockStart})) pendingMark_ = 0;
     frames_.store(blockStart + static_cast<std::uint64_t>(frames), std::memory_order_relaxed);
+    hostBlock_.store(frames, std::memory_order_relaxed);
 
     const record::RecordPlan* plan = recording_.load(std::memory_order_acquire);
     const record::PlayFeed* feed = playing_.load(std::memory_order_acquire);

@@ -134,6 +134,9 @@ public:
     /// Frames of latency the console adds on every output now (the main chain's lookahead and oversampling while
     /// they are in), as of the last block; the JACK backend reports it. Any thread.
     [[nodiscard]] int latencyFrames() const { return latency_.load(std::memory_order_relaxed); }
+    /// The host block length (frames) of the last process_rt call (0 before the first): a take records it so a
+    /// render replays in the same blocks. Any thread.
+    [[nodiscard]] int hostBlockFrames() const { return hostBlock_.load(std::memory_order_relaxed); }
     /// Test access: the parameter state of the graph the audio thread is using. Only while it is not running.
     [[nodiscard]] const Graph* graphWhileStopped() const { return slot_.currentWhileStopped(); }
 
@@ -165,6 +168,7 @@ private:
     MeterChannel meterChannel_;
     std::atomic<std::uint64_t> playPos_{0};
     std::atomic<int> latency_{0};
+    std::atomic<int> hostBlock_{0};
     std::atomic<std::uint64_t> frames_{0};
     std::shared_ptr<const record::RecordPlan> recordPlan_;        // control side: keeps the plan alive
     std::atomic<const record::RecordPlan*> recording_{nullptr};    // what the audio thread uses

@@ -15,6 +15,8 @@ struct ManifestTrack {
     std::string name;
     std::uint64_t frames = 0;
     std::uint64_t overrunSamples = 0;
+    std::string source;  ///< "/ch/3", "/main/l", "/main/r", "/bus/2"; empty in takes from before it was kept
+    std::string tap;     ///< for a channel: "posttrim" | "prefader" | "postfader"
 };
 struct ManifestMarker {
     std::uint64_t frame = 0;
@@ -38,7 +40,12 @@ struct Manifest {
     std::vector<ManifestGap> gaps;
     std::string state;          ///< "recording" | "stopped" | "stopped: <error>" | "recovered"
     std::uint64_t framesWritten = 0;
+    int blockFrames = 0;  ///< host block (JACK period) while recording; 0: not known
+    int maxBlock = 0;     ///< engine GraphConfig::maxBlock while recording; 0: not known
 };
+
+/// The 1-based channel a track recorded ("/ch/N"), or 0 when it is not a channel track.
+[[nodiscard]] int channelOf(const ManifestTrack& track);
 
 inline constexpr const char* kManifestName = "take.json";
 

@@ -101,6 +101,8 @@ bool Recorder::start(const TakeConfig& config, std::string& error) {
     manifest_.sampleFormat = config.sample == TakeConfig::Sample::Float ? "float" : "pcm24";
     manifest_.started = started;
     manifest_.startSample = config.startSample;
+    manifest_.blockFrames = config.blockFrames;
+    manifest_.maxBlock = config.maxBlock;
     TrackFileOptions opt;
     opt.sampleRate = config.sampleRate;
     opt.floatSamples = config.sample == TakeConfig::Sample::Float;
@@ -124,7 +126,7 @@ bool Recorder::start(const TakeConfig& config, std::string& error) {
             return false;
         }
         files_.push_back(std::move(f));
-        manifest_.tracks.push_back({t.file, t.name, 0, 0});
+        manifest_.tracks.push_back({t.file, t.name, 0, 0, t.source, t.tap});
     }
     reserveFile_ = config.folder / "take.json.reserve";
     writeReserveFile(reserveFile_);  // best effort
