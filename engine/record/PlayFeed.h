@@ -18,8 +18,8 @@ namespace foh::record {
 
 /// Hands out the tracks: called on the audio thread once per engine chunk (<= the graph's maxBlock frames) with
 /// one destination per track (feed order). Must fill every destination with `frames` frames (silence for audio
-/// it does not have, counted) and move its position on by `frames`, whether or not any channel listens: the
-/// feed is a tape machine, and every track moves together.
+/// it does not have, counted) whether or not any channel listens: the feed is a tape machine, every track moves
+/// together (a running transport moves on by `frames`; a stopped one hands silence and holds its place).
 class PlaySource {
 public:
     virtual ~PlaySource() = default;
