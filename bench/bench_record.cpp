@@ -157,7 +157,7 @@ int runOne(const fs::path& folder, TakeConfig::Sample sample, int tracks, double
         char file[64], name[32];
         std::snprintf(file, sizeof file, "%03d Noise %d.wav", t + 1, t + 1);
         std::snprintf(name, sizeof name, "Noise %d", t + 1);
-        cfg.tracks.push_back({file, name, {}});
+        cfg.tracks.push_back({file, name, "", ""});
     }
     const auto blocks = static_cast<std::int64_t>(seconds * kRate / kBlock);
 

@@ -54,14 +54,14 @@ ArmedTracks armedTracks(const Engine& engine, const std::map<std::string, std::s
         const std::string name = nameOf(names, object, "Ch " + std::to_string(c + 1));
         const int tap = static_cast<int>(engine.get(object + "/direct/tap").value_or(0.0f));
         std::snprintf(number, sizeof number, "%03d", c + 1);
-        out.tracks.push_back({std::string(number) + " " + fileSafe(name) + ".wav", name,
-                              {"channel", c + 1, "", std::string(kDirectTaps[static_cast<std::size_t>(std::clamp(tap, 0, 2))])}});
+        out.tracks.push_back({std::string(number) + " " + fileSafe(name) + ".wav", name, object,
+                              std::string(kDirectTaps[static_cast<std::size_t>(std::clamp(tap, 0, 2))])});
         out.sources.push_back({record::RecordSource::Kind::Channel, c});
     }
     if (armed(engine, "/main/rec/arm")) {
-        out.tracks.push_back({"main L.wav", "Main L", {"main", 0, "L", ""}});
+        out.tracks.push_back({"main L.wav", "Main L", "/main/l", ""});
         out.sources.push_back({record::RecordSource::Kind::MainLeft, 0});
-        out.tracks.push_back({"main R.wav", "Main R", {"main", 0, "R", ""}});
+        out.tracks.push_back({"main R.wav", "Main R", "/main/r", ""});
         out.sources.push_back({record::RecordSource::Kind::MainRight, 0});
     }
     for (int b = 0; b < config.buses; ++b) {
@@ -70,7 +70,7 @@ ArmedTracks armedTracks(const Engine& engine, const std::map<std::string, std::s
         const std::string name = nameOf(names, object, "Bus " + std::to_string(b + 1));
         std::snprintf(number, sizeof number, "bus %02d", b + 1);
         const std::string file = names.contains(object) ? std::string(number) + " " + fileSafe(name) : std::string(number);
-        out.tracks.push_back({file + ".wav", name, {"bus", b + 1, "", ""}});
+        out.tracks.push_back({file + ".wav", name, object, ""});
         out.sources.push_back({record::RecordSource::Kind::Bus, b});
     }
     return out;
@@ -106,10 +106,8 @@ scenes::Result TakeSession::start(const std::string& label) {
     take.sampleRate = config.sampleRate;
     take.sample = sample_;  // float (default) is bit-exact for any live float signal
     take.startSample = samplesSinceMidnight(config.sampleRate);
+    take.blockFrames = engine_.hostBlockFrames();  // 0 (not known) before the first block
     take.maxBlock = config.maxBlock;
-    // The host block: the latest one the audio thread saw (no audio yet: the graph's own block, what an offline
-    // render through the engine would use).
-    take.blockFrames = engine_.lastHostBlock() > 0 ? engine_.lastHostBlock() : config.maxBlock;
     take.tracks = std::move(armedNow.tracks);
     auto plan = std::make_shared<record::RecordPlan>();
     plan->sources = std::move(armedNow.sources);

@@ -26,7 +26,8 @@
 namespace foh::rec {
 
 /// What a take records: the armed signals in track order (channels 1..N, main L, main R, buses 1..B), each with
-/// its file, name and place in the console (record::TrackSource), read from the engine's values now.
+/// its file, name and place in the console (TrackSpec::source "/ch/3", "/main/l", "/bus/2"; a channel's tap), read
+/// from the engine's values now.
 struct ArmedTracks {
     std::vector<record::RecordSource> sources;
     std::vector<record::TrackSpec> tracks;

@@ -76,6 +76,12 @@ void ChannelStrip::setParam_rt(ChannelParam param, float value, bool snap) FOH_R
         case P::Mute: updatePostTarget_rt(muteFadeSamples_, snap); break;
         case P::Pan: updatePanTarget_rt(gainRampSamples_, snap); break;
         case P::MainOn: updatePanTarget_rt(muteFadeSamples_, snap); break;
+        case P::Source: {
+            const float target = value >= 0.5f ? 1.0f : 0.0f;
+            if (snap) source_.snapTo(target);
+            else source_.rampTo(target, muteFadeSamples_);
+            break;
+        }
         case P::Solo:
         case P::Link:
         case P::DirectTap:
@@ -96,6 +102,7 @@ void ChannelStrip::continueFrom_rt(ChannelStrip& old) FOH_RT {
     trim_.continueFrom(old.trim_, gainRampSamples_);
     post_.continueFrom(old.post_, gainRampSamples_);
     mute_.continueFrom(old.mute_, muteFadeSamples_);
+    source_.continueFrom(old.source_, muteFadeSamples_);
     mainL_.continueFrom(old.mainL_, gainRampSamples_);
     mainR_.continueFrom(old.mainR_, gainRampSamples_);
     aflL_.continueFrom(old.aflL_, gainRampSamples_);
@@ -160,6 +167,25 @@ void ChannelStrip::trim_rt(const float* in, float* out, int n, ChannelLevels& le
         return;
     }
     trim_.applyGain(in, out, n);
+}
+
+void ChannelStrip::input_rt(const float* live, const float* played, float* out, int n, ChannelLevels& levels) FOH_RT {
+    if (liveOnly()) {
+        trim_rt(live, out, n, levels);
+        return;
+    }
+    if (!source_.ramping()) {  // settled on playback: the track as it was recorded, bit for bit
+        levels.inputPeak = std::max(levels.inputPeak, dsp::peakAbs(played, n));
+        std::memcpy(out, played, sizeof(float) * static_cast<std::size_t>(n));
+        trim_.advance(n);
+        return;
+    }
+    trim_.applyGain(live, out, n);
+    for (int i = 0; i < n; ++i) {
+        const float g = source_.next();
+        out[i] = out[i] * (1.0f - g) + played[i] * g;
+    }
+    levels.inputPeak = std::max(levels.inputPeak, dsp::peakAbs(out, n));
 }
 
 bool ChannelStrip::highPass_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job) FOH_RT {

@@ -52,6 +52,12 @@ public:
 
     /// Pass 1: trim and polarity, `in` -> `out` (this channel's key tap, once the high-pass has run on it).
     void trim_rt(const float* in, float* out, int n, ChannelLevels& levels) FOH_RT;
+    /// Pass 1 with a played-back track (`played`, recorded post-trim, so it skips trim and polarity): `live`
+    /// through trim while `/ch/N/source` is live, `played` as it is while it is playback, crossfaded over the
+    /// mute fade (10 ms) when the source switches. The input meter reads whichever is heard.
+    void input_rt(const float* live, const float* played, float* out, int n, ChannelLevels& levels) FOH_RT;
+    /// Whether the source is live and settled (pass 1 is trim_rt alone).
+    [[nodiscard]] bool liveOnly() const FOH_RT { return !source_.ramping() && source_.current() == 0.0f; }
     /// The high-pass: as a lane job when steady (returns true, the graph runs it), else run here (returns false).
     bool highPass_rt(float* buf, float* scratch, int n, dsp::CascadeJob& job) FOH_RT;
     /// Pass 2 runs the dynamics units stage by stage across channels (their key filters in SIMD lanes).
@@ -110,6 +116,7 @@ private:
     dsp::LinearRamp trim_;  ///< trim gain with the polarity sign
     dsp::LinearRamp post_;  ///< fader gain (+ DCA offset) x mute
     dsp::LinearRamp mute_;  ///< 0/1: own mute, DCA mute, mute group (pre-fader taps follow it)
+    dsp::LinearRamp source_;  ///< 0: live input, 1: playback (virtual soundcheck)
     dsp::LinearRamp mainL_, mainR_;  ///< pan gains x main assignment
     dsp::LinearRamp aflL_, aflR_;    ///< pan gains alone (AFL hears the pan, assigned to main or not)
     ChannelSends sends_;

@@ -280,12 +280,29 @@ std::uint64_t Engine::stopRecording() {
         recordPlan_.reset();
         return frames_.load(std::memory_order_relaxed);
     }
-    // A block that loaded the plan before the exchange is still in process_rt; one that starts now loads null.
-    // Wait until no block is in progress, or the one that was has finished.
-    const std::uint64_t seen = blocksDone_.load();
-    while (inProcess_.load() && blocksDone_.load() == seen) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    waitForAudioToLetGo();
     recordPlan_.reset();
     return frames_.load(std::memory_order_relaxed);
+}
+
+void Engine::waitForAudioToLetGo() const {
+    // A block that loaded the old pointer before the exchange is still in process_rt; one that starts now loads
+    // the new one. Wait until no block is in progress, or the one that was has finished.
+    const std::uint64_t seen = blocksDone_.load();
+    while (inProcess_.load() && blocksDone_.load() == seen) std::this_thread::sleep_for(std::chrono::microseconds(100));
+}
+
+std::uint64_t Engine::attachPlayFeed(std::shared_ptr<const record::PlayFeed> feed) {
+    const std::uint64_t at = frames_.load(std::memory_order_relaxed);
+    const record::PlayFeed* old = playing_.exchange(feed.get(), std::memory_order_acq_rel);
+    if (old != nullptr) waitForAudioToLetGo();
+    playFeed_ = std::move(feed);
+    return at;
+}
+
+void Engine::detachPlayFeed() {
+    if (playing_.exchange(nullptr, std::memory_order_acq_rel) != nullptr) waitForAudioToLetGo();
+    playFeed_.reset();
 }
 
 int Engine::addMeterReader() {
@@ -330,6 +347,7 @@ void Engine::process_rt(const float* const* in, int numIn, float* const* out, in
     hostBlock_.store(frames, std::memory_order_relaxed);
 
     const record::RecordPlan* plan = recording_.load(std::memory_order_acquire);
+    const record::PlayFeed* feed = playing_.load(std::memory_order_acquire);
     const int maxBlock = graph->config().maxBlock;
     const float* inChunk[ParamRegistry::kMaxChannels];
     float* outChunk[kMaxOutputs];
@@ -339,7 +357,7 @@ void Engine::process_rt(const float* const* in, int numIn, float* const* out, in
         const int n = std::min(maxBlock, frames - done);
         for (int c = 0; c < numInUsed; ++c) inChunk[c] = in[c] != nullptr ? in[c] + done : nullptr;
         for (int o = 0; o < numOutUsed; ++o) outChunk[o] = out[o] + done;
-        graph->process_rt(inChunk, numInUsed, outChunk, numOutUsed, n, meterChannel_, plan);
+        graph->process_rt(inChunk, numInUsed, outChunk, numOutUsed, n, meterChannel_, plan, feed);
     }
     blocksDone_.fetch_add(1);
     playPos_.store(graph->playbackPosition(), std::memory_order_relaxed);

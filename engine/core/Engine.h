@@ -21,6 +21,7 @@
 #include "core/Command.h"
 #include "core/Graph.h"
 #include "core/Meters.h"
+#include "record/PlayFeed.h"
 #include "record/RecordPlan.h"
 #include "params/ParamRegistry.h"
 #include "rt/SnapshotSlot.h"
@@ -87,9 +88,6 @@ public:
     /// Frames the audio thread has processed since the engine started (the timeline of ParamChange::frame and of
     /// recordings). Any thread.
     [[nodiscard]] std::uint64_t framesProcessed() const { return frames_.load(std::memory_order_relaxed); }
-    /// Frames of the latest host block (the length process_rt was last called with: the JACK period); 0 before the
-    /// first block. Commands take effect and glides step at host block tops, so a render needs it. Any thread.
-    [[nodiscard]] int lastHostBlock() const { return hostBlock_.load(std::memory_order_relaxed); }
     [[nodiscard]] std::optional<float> get(std::string_view address) const;
     /// Every parameter's value and the sequence number of its last change, indexed by ParamId of `registry()`:
     /// a pusher (the OSC server) copies this and compares sequence numbers to see what changed, from whichever
@@ -110,6 +108,15 @@ public:
     /// running). Returns the engine frame after the last recorded block.
     std::uint64_t stopRecording();
 
+    /// Playback into channels (engine/record/PlayFeed.h; the virtual soundcheck's player, the offline render): from
+    /// the next block on, the audio thread reads every block's tracks from `feed`'s source, and channels whose
+    /// `/ch/N/source` is playback hear them. Replaces any feed attached before (waiting until the audio thread
+    /// has let go of it). The caller keeps the feed and its source alive until detachPlayFeed() (or the next
+    /// attach) has returned. Returns the engine frame of the first block that reads it.
+    std::uint64_t attachPlayFeed(std::shared_ptr<const record::PlayFeed> feed);
+    /// Stops reading the feed; returns once the audio thread has let go of it (or at once when no audio runs).
+    void detachPlayFeed();
+
     /// Frees graphs the audio thread retired and gathers meter packets. Call a few times a second.
     void housekeeping();
     /// Meter readers: each has its own "since last read" state.
@@ -127,6 +134,9 @@ public:
     /// Frames of latency the console adds on every output now (the main chain's lookahead and oversampling while
     /// they are in), as of the last block; the JACK backend reports it. Any thread.
     [[nodiscard]] int latencyFrames() const { return latency_.load(std::memory_order_relaxed); }
+    /// The host block length (frames) of the last process_rt call (0 before the first): a take records it so a
+    /// render replays in the same blocks. Any thread.
+    [[nodiscard]] int hostBlockFrames() const { return hostBlock_.load(std::memory_order_relaxed); }
     /// Test access: the parameter state of the graph the audio thread is using. Only while it is not running.
     [[nodiscard]] const Graph* graphWhileStopped() const { return slot_.currentWhileStopped(); }
 
@@ -158,10 +168,14 @@ private:
     MeterChannel meterChannel_;
     std::atomic<std::uint64_t> playPos_{0};
     std::atomic<int> latency_{0};
-    std::atomic<std::uint64_t> frames_{0};
     std::atomic<int> hostBlock_{0};
+    std::atomic<std::uint64_t> frames_{0};
     std::shared_ptr<const record::RecordPlan> recordPlan_;        // control side: keeps the plan alive
     std::atomic<const record::RecordPlan*> recording_{nullptr};    // what the audio thread uses
+    std::shared_ptr<const record::PlayFeed> playFeed_;            // control side: keeps the feed alive
+    std::atomic<const record::PlayFeed*> playing_{nullptr};       // what the audio thread uses
+    /// Waits until no block that may have loaded a pointer swapped out just now is still in process_rt.
+    void waitForAudioToLetGo() const;
     std::atomic<std::uint64_t> blocksDone_{0};                     // audio thread: bumped after every block
     std::atomic<bool> inProcess_{false};                           // audio thread: inside process_rt
     struct AppliedMark {

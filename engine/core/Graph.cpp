@@ -69,6 +69,9 @@ Graph::Graph(const GraphConfig& config, const ParamRegistry& registry, std::span
     const std::size_t maxTracks = static_cast<std::size_t>(config.channels) + 2 + static_cast<std::size_t>(config.buses);
     recordBuf_.assign(maxTracks * static_cast<std::size_t>(config.maxBlock), 0.0f);
     recordPtr_.assign(maxTracks, nullptr);
+    playBuf_.assign(static_cast<std::size_t>(config.channels) * static_cast<std::size_t>(config.maxBlock), 0.0f);
+    playDiscard_.assign(static_cast<std::size_t>(config.maxBlock), 0.0f);
+    playDest_.assign(static_cast<std::size_t>(ParamRegistry::kMaxChannels), nullptr);
     controlBlocks_ = (config.maxBlock + dsp::kControlBlock - 1) / dsp::kControlBlock;
     ctlLevels_.assign(static_cast<std::size_t>(config.channels) * static_cast<std::size_t>(controlBlocks_), 0.0f);
     ctlGains_.assign(ctlLevels_.size(), 0.0f);
@@ -474,7 +477,7 @@ void Graph::runChannels_rt(int done, int n, float* const* out, int numOut) FOH_R
         const float* src = trackOf_[c] != nullptr          ? trackOf_[c] + playPos_
                            : inputs_[c] == silence_.data() ? silence_.data()
                                                            : inputs_[c] + done;
-        strips_[c].trim_rt(src, pre(c), n, levels_[c]);
+        strips_[c].input_rt(src, played(c), pre(c), n, levels_[c]);
         const auto tapOf = [&](std::size_t ch) { return static_cast<int>(strips_[ch].param(ChannelParam::DirectTap)); };
         if (float* r = recordTrack(c); r != nullptr && tapOf(c) == static_cast<int>(DirectTap::PostTrim))
             std::memcpy(r, pre(c), bytes);
@@ -658,6 +661,7 @@ void Graph::runOutputs_rt(int done, int n, float* const* out, int numOut) FOH_RT
 
 void Graph::renderChunk_rt(int done, int n, float* const* out, int numOut) FOH_RT {
     const auto bytes = sizeof(float) * static_cast<std::size_t>(n);
+    if (play_ != nullptr) readPlayFeed_rt(n);
     for (float* v : {mainL_.data(), mainR_.data(), soloL_.data(), soloR_.data()}) std::memset(v, 0, bytes);
     for (float* b : busPtr_) std::memset(b, 0, bytes);
     for (float* f : fxInPtr_) std::memset(f, 0, bytes);
@@ -666,6 +670,17 @@ void Graph::renderChunk_rt(int done, int n, float* const* out, int numOut) FOH_R
     runBuses_rt(n);
     runOutputs_rt(done, n, out, numOut);
     if (record_ != nullptr) recordOutputs_rt(done, n, out, numOut);
+}
+
+void Graph::readPlayFeed_rt(int n) FOH_RT {
+    // Every track moves on, heard or not; a track for a channel this layout lacks is read into the discard block.
+    const std::size_t tracks = std::min(play_->channels.size(), playDest_.size());
+    for (std::size_t t = 0; t < tracks; ++t) {
+        const int c = play_->channels[t];
+        playDest_[t] = c >= 0 && static_cast<std::size_t>(c) < strips_.size() ? block(playBuf_, static_cast<std::size_t>(c))
+                                                                             : playDiscard_.data();
+    }
+    if (play_->source != nullptr) play_->source->read_rt(playDest_.data(), n);
 }
 
 void Graph::recordOutputs_rt(int done, int n, float* const* out, int numOut) FOH_RT {
@@ -693,8 +708,9 @@ void Graph::recordOutputs_rt(int done, int n, float* const* out, int numOut) FOH
 }
 
 void Graph::process_rt(const float* const* in, int numIn, float* const* out, int numOut, int n,
-                       MeterChannel& meters, const record::RecordPlan* record) FOH_RT {
+                       MeterChannel& meters, const record::RecordPlan* record, const record::PlayFeed* play) FOH_RT {
     record_ = record != nullptr && record->sources.size() <= recordPtr_.size() ? record : nullptr;
+    play_ = play != nullptr && play->channels.size() <= playDest_.size() ? play : nullptr;
     const std::size_t channels = strips_.size();
     for (std::size_t c = 0; c < channels; ++c) {
         const float* p = static_cast<int>(c) < numIn ? in[c] : nullptr;

@@ -17,6 +17,7 @@
 #include "record/RecordPlan.h"
 #include "core/FxSlot.h"
 #include "core/LoopSource.h"
+#include "record/PlayFeed.h"
 #include "core/MainBus.h"
 #include "core/MatrixOut.h"
 #include "core/Meters.h"
@@ -64,7 +65,8 @@ public:
     /// (outputs beyond numOut are computed but not written).
     /// `record`: the recording in progress, or null; its sink gets every block's tracks.
     void process_rt(const float* const* in, int numIn, float* const* out, int numOut, int n,
-                    MeterChannel& meters, const record::RecordPlan* record = nullptr) FOH_RT;
+                    MeterChannel& meters, const record::RecordPlan* record = nullptr,
+                    const record::PlayFeed* play = nullptr) FOH_RT;
 
     [[nodiscard]] std::uint64_t playbackPosition() const { return playPos_; }
     /// The value the graph holds for a parameter (tests, and to check merges).
@@ -130,6 +132,17 @@ private:
         return block(recordBuf_, static_cast<std::size_t>(record_->channelTrack[c]));
     }
     void recordOutputs_rt(int done, int n, float* const* out, int numOut) FOH_RT;
+    /// Playback (virtual soundcheck, render): one block per channel for its played track, where tracks of
+    /// channels this layout lacks go (discarded), and the feed of this block.
+    std::vector<float> playBuf_, playDiscard_;
+    std::vector<float*> playDest_;
+    const record::PlayFeed* play_ = nullptr;
+    /// The played block of channel c this chunk (silence when the feed has no track for it).
+    [[nodiscard]] const float* played(std::size_t c) FOH_RT {
+        if (play_ == nullptr || c >= play_->channelTrack.size() || play_->channelTrack[c] < 0) return silence_.data();
+        return block(playBuf_, c);
+    }
+    void readPlayFeed_rt(int n) FOH_RT;
     std::vector<ChannelStrip> strips_;
     std::vector<BusStrip> buses_;
     std::vector<FxSlot> fx_;

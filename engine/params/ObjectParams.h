@@ -48,7 +48,7 @@ enum class ChannelParam : std::uint16_t {
     DeessOn, DeessMode, DeessFreq, DeessThreshold, DeessRange, DeessListen,
     DelayOn, DelayMs,
     Pan, Fader, Mute, Solo, Link,
-    MainOn, DirectTap, RecArm,
+    MainOn, DirectTap, Source, RecArm,
     SendFirst,                                        // send/<bus>/{on,level,tap,pan}, bus-major
     FxSendFirst = SendFirst + kMaxBuses * kSendFields,  // fxsend/<fx>/{on,level,tap}
     DcaFirst = FxSendFirst + kMaxFx * kFxSendFields,    // dca/<d>: member of DCA d
@@ -149,6 +149,9 @@ inline constexpr std::string_view kDetectors[] = {"peak", "rms"};
 inline constexpr std::string_view kDeessModes[] = {"split", "wide"};
 inline constexpr std::string_view kSendTaps[] = {"preeq", "prefader", "postfader"};
 inline constexpr std::string_view kDirectTaps[] = {"posttrim", "prefader", "postfader"};
+/// Where a channel's signal comes from: its live input, or a take played back (virtual soundcheck).
+enum class ChannelSource : int { Live = 0, Playback = 1 };
+inline constexpr std::string_view kChannelSources[] = {"live", "playback"};
 inline constexpr std::string_view kFxTypes[] = {"reverb", "delay"};
 inline constexpr std::string_view kSoloModes[] = {"pfl", "afl"};
 
@@ -286,6 +289,7 @@ inline constexpr std::array<ParamSpec, static_cast<std::size_t>(ChannelParam::Co
     toggle("link", false, G::Routing, "stereo-link with the pair partner (1-2, 3-4, ...): controls move together, dynamics share a detector"),
     toggle("main/on", true, G::Routing, "assigned to the main L/R bus"),
     choice("direct/tap", kDirectTaps, 0, G::Routing, "where the direct out (and the recorder) takes the signal"),
+    choice("source", kChannelSources, 0, G::Input, "live input, or the take playing back (virtual soundcheck; enters after trim, where the recorder tapped it; not recalled by scenes)"),
     toggle("rec/arm", true, G::Routing, "recorded by the next /rec/start, at direct/tap (a take's tracks are fixed while it runs; scenes never recall arming)"),
     }};
     for (int b = 0; b < kMaxBuses; ++b) {

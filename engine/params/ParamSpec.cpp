@@ -54,7 +54,7 @@ std::optional<ParamGroup> parseGroup(std::string_view name) {
 bool recalledByScenes(bool soloObject, std::string_view key) {
     if (soloObject) return false;
     return !(key == "solo" || key.ends_with("/solo") || key == "deess/listen" || key == "delay/tap" ||
-             key == "loud/run" || key == "loud/reset" || key == "rec/arm");
+             key == "loud/run" || key == "loud/reset" || key == "source" || key == "rec/arm");
 }
 
 bool keptInShow(bool soloObject, std::string_view key) {

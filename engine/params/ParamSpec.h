@@ -52,8 +52,9 @@ inline constexpr int kParamGroups = 7;
 [[nodiscard]] std::optional<ParamGroup> parseGroup(std::string_view name);
 /// Whether scenes store and recall a parameter of `key` on an object of kind `solo` (false for the solo object):
 /// everything but listening aids and momentary actions (solo, de-esser listen, band solo, tap tempo, loudness
-/// run/reset), the record arming (`rec/arm`: what the recorder takes is the engineer's choice for the whole show, not
-/// a song's) and the solo bus setup, which a recall never touches.
+/// run/reset), the solo bus setup, which a recall never touches, a channel's source (live or playback: recalling
+/// the show's scenes during a virtual soundcheck must not drop channels back to live) and the record arming
+/// (`rec/arm`: what the recorder takes is the engineer's choice for the whole show, not a song's).
 [[nodiscard]] bool recalledByScenes(bool soloObject, std::string_view key);
 /// Whether the show file's state keeps a parameter: everything scenes recall, plus the record arming (kept with the
 /// show, restored when it is opened, never touched by a recall).

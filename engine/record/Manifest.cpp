@@ -24,20 +24,13 @@ std::string toJson(const Manifest& m) {
     j["file_format"] = m.fileFormat;
     j["started"] = m.started;
     j["start_sample"] = m.startSample;
-    if (m.blockFrames > 0) j["block_frames"] = m.blockFrames;
-    if (m.maxBlock > 0) j["max_block"] = m.maxBlock;
     j["tracks"] = json::array();
-    for (const auto& t : m.tracks) {
-        json track = {{"file", t.file}, {"name", t.name}};
-        const TrackSource& s = t.source;
-        if (!s.kind.empty()) track["source"] = s.kind;
-        if (s.kind == "channel") track["channel"] = s.number;
-        if (s.kind == "bus") track["bus"] = s.number;
-        if (!s.side.empty()) track["side"] = s.side;
-        if (!s.tap.empty()) track["tap"] = s.tap;
-        track["frames"] = t.frames;
-        track["overrun_samples"] = t.overrunSamples;
-        j["tracks"].push_back(std::move(track));
+    for (const auto& t : m.tracks)
+    {
+        json e = {{"file", t.file}, {"name", t.name}, {"frames", t.frames}, {"overrun_samples", t.overrunSamples}};
+        if (!t.source.empty()) e["source"] = t.source;
+        if (!t.tap.empty()) e["tap"] = t.tap;
+        j["tracks"].push_back(std::move(e));
     }
     j["markers"] = json::array();
     for (const auto& mk : m.markers) j["markers"].push_back({{"frame", mk.frame}, {"text", mk.text}});
@@ -45,6 +38,8 @@ std::string toJson(const Manifest& m) {
     for (const auto& g : m.gaps) j["gaps"].push_back({{"frame", g.frame}, {"frames", g.frames}});
     j["state"] = m.state;
     j["frames_written"] = m.framesWritten;
+    if (m.blockFrames > 0) j["block_frames"] = m.blockFrames;
+    if (m.maxBlock > 0) j["max_block"] = m.maxBlock;
     return j.dump(2) + "\n";
 }
 
@@ -63,30 +58,34 @@ std::optional<Manifest> parseManifest(const std::string& text, std::string& erro
         m.fileFormat = j.value("file_format", "");
         m.started = j.value("started", "");
         m.startSample = j.value("start_sample", std::uint64_t{0});
-        // Fields added later default when missing, so older takes still read.
-        m.blockFrames = j.value("block_frames", 0);
-        m.maxBlock = j.value("max_block", 0);
-        for (const auto& t : j.value("tracks", json::array())) {
-            ManifestTrack track{t.value("file", ""), t.value("name", ""), t.value("frames", std::uint64_t{0}),
-                                t.value("overrun_samples", std::uint64_t{0}), {}};
-            TrackSource& s = track.source;
-            s.kind = t.value("source", "");
-            s.number = s.kind == "channel" ? t.value("channel", 0) : s.kind == "bus" ? t.value("bus", 0) : 0;
-            s.side = t.value("side", "");
-            s.tap = t.value("tap", "");
-            m.tracks.push_back(std::move(track));
-        }
+        for (const auto& t : j.value("tracks", json::array()))
+            m.tracks.push_back({t.value("file", ""), t.value("name", ""), t.value("frames", std::uint64_t{0}),
+                                t.value("overrun_samples", std::uint64_t{0}), t.value("source", ""), t.value("tap", "")});
         for (const auto& mk : j.value("markers", json::array()))
             m.markers.push_back({mk.value("frame", std::uint64_t{0}), mk.value("text", "")});
         for (const auto& g : j.value("gaps", json::array()))
             m.gaps.push_back({g.value("frame", std::uint64_t{0}), g.value("frames", std::uint64_t{0})});
         m.state = j.value("state", "");
         m.framesWritten = j.value("frames_written", std::uint64_t{0});
+        m.blockFrames = j.value("block_frames", 0);
+        m.maxBlock = j.value("max_block", 0);
         return m;
     } catch (const std::exception& e) {
         error = e.what();
         return std::nullopt;
     }
+}
+
+int channelOf(const ManifestTrack& track) {
+    constexpr std::string_view prefix = "/ch/";
+    const std::string_view s = track.source;
+    if (!s.starts_with(prefix) || s.size() == prefix.size()) return 0;
+    int n = 0;
+    for (char c : s.substr(prefix.size())) {
+        if (c < '0' || c > '9' || n > 100000) return 0;
+        n = n * 10 + (c - '0');
+    }
+    return n;
 }
 
 std::optional<Manifest> readManifest(const std::filesystem::path& folder, std::string& error) {

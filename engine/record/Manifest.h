@@ -10,22 +10,13 @@
 
 namespace foh::record {
 
-/// Where in the console a track was taken (empty kind: not known, e.g. a take written before these fields or a
-/// manifest rebuilt by recover). Playback through the console puts a channel track back in at its tap.
-struct TrackSource {
-    std::string kind;  ///< "channel" | "main" | "bus" | "" (unknown)
-    int number = 0;    ///< channel or bus number, 1-based (0 for main)
-    std::string side;  ///< main: "L" | "R"
-    std::string tap;   ///< channel: the /ch/N/direct/tap it was taken at: "posttrim" | "prefader" | "postfader"
-    friend bool operator==(const TrackSource&, const TrackSource&) = default;
-};
-
 struct ManifestTrack {
     std::string file;
     std::string name;
     std::uint64_t frames = 0;
     std::uint64_t overrunSamples = 0;
-    TrackSource source;
+    std::string source;  ///< "/ch/3", "/main/l", "/main/r", "/bus/2"; empty in takes from before it was kept
+    std::string tap;     ///< for a channel: "posttrim" | "prefader" | "postfader"
 };
 struct ManifestMarker {
     std::uint64_t frame = 0;
@@ -44,16 +35,17 @@ struct Manifest {
     std::string fileFormat = "rf64-auto-downgrade";
     std::string started;        ///< wall clock, ISO 8601 with offset
     std::uint64_t startSample = 0;
-    /// The host block (JACK period) and the engine's GraphConfig::maxBlock when the take began: commands take
-    /// effect at host block tops, so an offline render replays with these. 0 = not known (an older take).
-    int blockFrames = 0;
-    int maxBlock = 0;
     std::vector<ManifestTrack> tracks;
     std::vector<ManifestMarker> markers;
     std::vector<ManifestGap> gaps;
     std::string state;          ///< "recording" | "stopped" | "stopped: <error>" | "recovered"
     std::uint64_t framesWritten = 0;
+    int blockFrames = 0;  ///< host block (JACK period) while recording; 0: not known
+    int maxBlock = 0;     ///< engine GraphConfig::maxBlock while recording; 0: not known
 };
+
+/// The 1-based channel a track recorded ("/ch/N"), or 0 when it is not a channel track.
+[[nodiscard]] int channelOf(const ManifestTrack& track);
 
 inline constexpr const char* kManifestName = "take.json";
 

@@ -126,7 +126,7 @@ bool Recorder::start(const TakeConfig& config, std::string& error) {
             return false;
         }
         files_.push_back(std::move(f));
-        manifest_.tracks.push_back({t.file, t.name, 0, 0, t.source});
+        manifest_.tracks.push_back({t.file, t.name, 0, 0, t.source, t.tap});
     }
     reserveFile_ = config.folder / "take.json.reserve";
     writeReserveFile(reserveFile_);  // best effort

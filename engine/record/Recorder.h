@@ -32,9 +32,10 @@
 namespace foh::record {
 
 struct TrackSpec {
-    std::string file;    ///< "01 Kick.wav" (a plain file name in the take folder)
-    std::string name;    ///< "Kick"
-    TrackSource source;  ///< where in the console it comes from (for the manifest; empty: not said)
+    std::string file;  ///< "01 Kick.wav" (a plain file name in the take folder)
+    std::string name;  ///< "Kick"
+    std::string source;  ///< what it recorded: "/ch/3", "/main/l", "/main/r", "/bus/2" (empty: not said)
+    std::string tap;     ///< a channel's tap point ("posttrim", "prefader", "postfader"; /ch/N/direct/tap)
 };
 
 struct TakeConfig {
@@ -45,8 +46,8 @@ struct TakeConfig {
     double ringSeconds = 12.0;                  ///< ring capacity; >= 10 s of disk stall by default
     std::chrono::milliseconds headerEvery{500}; ///< data fsync + header update period (<= 1 s)
     std::uint64_t startSample = 0;              ///< BWF time reference (samples since midnight)
-    int blockFrames = 0;                        ///< host block (JACK period) at the start, for the manifest (0: unknown)
-    int maxBlock = 0;                           ///< the engine's GraphConfig::maxBlock, for the manifest (0: unknown)
+    int blockFrames = 0;  ///< the host's block (JACK period) the take was recorded in (0: not known)
+    int maxBlock = 0;     ///< the engine's GraphConfig::maxBlock then (a render replays in the same blocks)
     std::uint64_t reserveBytes = 64ull << 20;   ///< stop cleanly when free space falls below this
     std::size_t writeChunkFrames = 8192;        ///< the disk thread writes once a track has this much (or at a tick)
 };

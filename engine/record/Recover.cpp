@@ -35,7 +35,7 @@ RecoverResult recoverTake(const std::filesystem::path& folder) {
     for (const auto& n : extra) {
         files.push_back(n);
         seen.insert(n);
-        manifest->tracks.push_back({n, n.substr(0, n.size() - 4), 0, 0, {}});
+        manifest->tracks.push_back({n, n.substr(0, n.size() - 4), 0, 0, "", ""});
     }
 
     // Pass 1: every header from its own data. Pass 2: all to the shortest.

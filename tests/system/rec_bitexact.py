@@ -148,7 +148,7 @@ def compare(source, folder):
     want_fmt = 'pcm24' if bits == 24 else 'float'
     if take['sample_format'] != want_fmt:
         raise SystemExit('the take is %s, the source %s' % (take['sample_format'], want_fmt))
-    tracks = {t['channel']: t for t in take['tracks'] if t.get('source') == 'channel'}
+    tracks = {int(t['source'][4:]): t for t in take['tracks'] if t.get('source', '').startswith('/ch/')}
     if sorted(tracks) != list(range(1, channels + 1)):
         raise SystemExit('the take has channel tracks %s, the source %d channels' % (sorted(tracks), channels))
     offsets, recs = {}, {}

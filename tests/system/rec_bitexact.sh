@@ -103,7 +103,7 @@ assert m["state"] == "stopped", m["state"]
 assert m["sample_format"] == sys.argv[2], m["sample_format"]
 assert m["sample_rate"] == 48000.0, m["sample_rate"]
 assert m["block_frames"] == 64 and m["max_block"] == 64, (m.get("block_frames"), m.get("max_block"))
-assert [t.get("source") for t in m["tracks"]] == ["channel"] * 8, m["tracks"]  # main disarmed
+assert [t.get("source") for t in m["tracks"]] == ["/ch/%d" % c for c in range(1, 9)], m["tracks"]  # main disarmed
 PY
     rc=0
     ROUND_RESULT=$(python3 "$HERE/rec_bitexact.py" compare "$FOH_WORK/source-$fmt.wav" "$take" 2>&1) || rc=$?

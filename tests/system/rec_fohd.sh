@@ -98,10 +98,10 @@ assert files == want, files
 m = json.load(open(take + "/take.json"))
 tracks = m["tracks"]
 assert [t["file"] for t in tracks] == want, tracks
-chans = [t for t in tracks if t.get("source") == "channel"]
-assert [t["channel"] for t in chans] == [1, 2, 4, 5, 6, 7, 8], chans
-assert all(t["tap"] == ("postfader" if t["channel"] == 4 else "posttrim") for t in chans), chans
-assert tracks[-1]["source"] == "bus" and tracks[-1]["bus"] == 2 and "tap" not in tracks[-1], tracks[-1]
+chans = [t for t in tracks if t.get("source", "").startswith("/ch/")]
+assert [int(t["source"][4:]) for t in chans] == [1, 2, 4, 5, 6, 7, 8], chans
+assert all(t["tap"] == ("postfader" if t["source"] == "/ch/4" else "posttrim") for t in chans), chans
+assert tracks[-1]["source"] == "/bus/2" and "tap" not in tracks[-1], tracks[-1]
 assert m["block_frames"] > 0 and m["max_block"] >= m["block_frames"], m
 assert m["sample_rate"] == 48000.0, m["sample_rate"]
 print("armed take: %d tracks, channel 4 at post-fader, bus 2; block %d frames, max block %d"

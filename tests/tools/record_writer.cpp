@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
     for (int t = 0; t < tracks; ++t) {
         char file[32];
         std::snprintf(file, sizeof file, "%02d Track %d.wav", t + 1, t + 1);
-        cfg.tracks.push_back({file, "Track " + std::to_string(t + 1), {}});
+        cfg.tracks.push_back({file, "Track " + std::to_string(t + 1), "", ""});
     }
     Recorder rec;
     std::string error;

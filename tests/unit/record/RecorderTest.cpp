@@ -54,7 +54,7 @@ std::vector<TrackSpec> tracks(int n) {
     for (int i = 0; i < n; ++i) {
         char file[32];
         std::snprintf(file, sizeof file, "%02d Track %d.wav", i + 1, i + 1);
-        t.push_back({file, "Track " + std::to_string(i + 1), {}});
+        t.push_back({file, "Track " + std::to_string(i + 1), "", ""});
     }
     return t;
 }
@@ -357,4 +357,33 @@ TEST_CASE("Recorder: start refuses a non-empty folder and no tracks, and says so
     CHECK_FALSE(rec.start(cfg, error));
     CHECK(error == "no tracks armed");
     CHECK_FALSE(rec.recording());
+}
+
+TEST_CASE("take.json keeps each track's source and tap and the blocks it was recorded in; old manifests still read",
+          "[record]") {
+    Manifest m;
+    m.id = "FOH-1";
+    m.sampleRate = 48000.0;
+    m.blockFrames = 64;
+    m.maxBlock = 256;
+    m.tracks = {{"001 Kick.wav", "Kick", 10, 0, "/ch/1", "posttrim"}, {"main L.wav", "Main L", 10, 0, "/main/l", ""},
+                {"017 Vox.wav", "Vox", 10, 0, "/ch/17", "prefader"}};
+    std::string error;
+    const auto back = parseManifest(toJson(m), error);
+    REQUIRE(back);
+    CHECK(back->blockFrames == 64);
+    CHECK(back->maxBlock == 256);
+    REQUIRE(back->tracks.size() == 3);
+    CHECK(back->tracks[2].source == "/ch/17");
+    CHECK(back->tracks[2].tap == "prefader");
+    CHECK(channelOf(back->tracks[0]) == 1);
+    CHECK(channelOf(back->tracks[1]) == 0);
+    CHECK(channelOf(back->tracks[2]) == 17);
+    CHECK(channelOf(ManifestTrack{"x.wav", "x", 0, 0, "/ch/1x", ""}) == 0);
+    CHECK(channelOf(ManifestTrack{"x.wav", "x", 0, 0, "/ch/", ""}) == 0);
+    // A manifest written before these fields existed: defaults.
+    const auto old = parseManifest(R"({"format":"foh-take","tracks":[{"file":"a.wav","name":"a","frames":5}]})", error);
+    REQUIRE(old);
+    CHECK(old->blockFrames == 0);
+    CHECK(old->tracks.at(0).source.empty());
 }
