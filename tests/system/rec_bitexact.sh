@@ -19,7 +19,8 @@
 # Where the takes go: a tmpfs (/dev/shm) by default, FOH_REC_BITEXACT_DIR=DIR for another folder. On this project's
 # 2-CPU virtual machines, takes written to the root disk brought xruns in the middle of the take in 3 of 6 rounds
 # (fohd's audio thread or the JACK driver late while the disk thread wrote and fsynced; DSP load 1 %), and a cycle
-# lost there shifts the rest of the take; on tmpfs, none in 4 (tests/system/README.md). What this test proves is the
+# lost there shifts the rest of the take; on tmpfs 1 in 6 (31 samples of one channel: fohd, late, read the
+# player's buffer while the player was already writing its next period), all while other builds ran on the machine. What this test proves is the
 # chain player -> JACK -> fohd -> recorder -> file; disk behaviour has its own tests (record_kill, record_fulldisk).
 #
 # Usage: rec_bitexact.sh PATH_TO_FOHD
