@@ -6,6 +6,7 @@
 //   foh ... scene list | scene store [NAME] | scene undo | scene safes [RULES] | scene N FIELD [VALUE]
 //   foh ... history [COUNT] | history undo SEQ | save      scenes, the change history, the show file (docs/SCENES.md)
 //   foh master IN -o OUT --target NAME            offline mastering, no fohd needed (docs/MASTERING.md)
+//   foh render SHOW TAKE -o OUT                   a take through the console offline, no fohd needed (docs/RECORDING.md)
 //   foh recover TAKE                              repairs a take folder a crash left (docs/RECORDING.md)
 // Exit status: 0 ok, 1 fohd answered with an error or did not answer within --timeout, 2 usage.
 
@@ -25,6 +26,7 @@
 #include <string_view>
 
 #include "foh/MasterCommand.h"
+#include "foh/RenderCommand.h"
 #include "osc/MeterFeed.h"
 #include "record/Recover.h"
 
@@ -49,6 +51,7 @@ const char* kUsage =
     "  history undo SEQ    set change SEQ's previous value back\n"
     "  save                save the show file now\n"
     "  master IN -o OUT --target NAME   master a file offline to a delivery target (foh master --help)\n"
+    "  render SHOW TAKE -o OUT   play a take through the console offline with its automation (foh render --help)\n"
     "  recover TAKE        repair a take folder after a crash or power cut (headers from the data on disk)\n"
     "  defaults: --host 127.0.0.1 --port 8000 --timeout 2\n";
 
@@ -187,6 +190,7 @@ int main(int argc, char** argv) {
     }
     const std::string_view command = argv[i];
     if (command == "master") return foh::cli::runMaster(argc - i, argv + i);
+    if (command == "render") return foh::cli::runRender(argc - i, argv + i);
     if (command == "recover") {
         if (i + 1 >= argc) {
             std::fputs(kUsage, stderr);
