@@ -15,7 +15,7 @@ packages=(
   # operator console
   libimgui-dev libstb-dev libglfw3-dev libgl-dev
   # tests and benchmarks
-  catch2 libbenchmark-dev libebur128-dev ffmpeg sox sndfile-programs xvfb xauth imagemagick procps psmisc lua5.1
+  catch2 libbenchmark-dev libebur128-dev ffmpeg sox sndfile-programs sndfile-tools xvfb xauth imagemagick procps psmisc lua5.1
 )
 
 missing=()
