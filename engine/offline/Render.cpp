@@ -37,43 +37,53 @@ std::string readText(const std::filesystem::path& path, const char* what) {
     return s.str();
 }
 
-/// The channel tracks of a take, read in step with the render: next() reads one host block of every track into
-/// the block buffers (silence past a track's end). Control side (this thread), never the audio side.
+/// The channel tracks of a take, read in step with the render: next() makes one host block of every track ready
+/// (silence past a track's end). The files are read kChunk frames at a time (libsndfile does no buffering of its
+/// own: a read per 64-frame block and track was a fifth of the render's time in system calls). Control side (this
+/// thread), never the audio side.
 class TrackReader {
 public:
+    static constexpr int kChunk = 8192;
     void add(SndFile file, std::uint64_t frames) {
         files_.push_back(std::move(file));
         frames_.push_back(frames);
     }
     void prepare(int block) {
-        block_ = block;
-        buffers_.assign(files_.size(), std::vector<float>(static_cast<std::size_t>(block), 0.0f));
+        chunk_ = std::max(kChunk / block, 1) * block;
+        buffers_.assign(files_.size(), std::vector<float>(static_cast<std::size_t>(chunk_), 0.0f));
+        offset_ = chunk_;  // nothing read yet
     }
-    /// Reads the next `n` (<= block) frames of every track into its buffer. Throws RenderError on a read error.
+    /// Makes the next `n` (<= block) frames of every track ready at buffer(t). Throws RenderError on a read error.
     void next(int n, const std::vector<std::string>& names) {
+        offset_ += last_;
+        last_ = n;
+        if (offset_ + n <= chunk_) return;
         for (std::size_t t = 0; t < files_.size(); ++t) {
             float* dest = buffers_[t].data();
             sf_count_t got = 0;
             if (pos_ < frames_[t]) {
-                const auto want = static_cast<sf_count_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(n), frames_[t] - pos_));
+                const auto want = static_cast<sf_count_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(chunk_), frames_[t] - pos_));
                 got = sf_readf_float(files_[t].get(), dest, want);
                 if (got != want)
                     throw RenderError(names[t] + ": read error at frame " + std::to_string(pos_ + static_cast<std::uint64_t>(got)) +
                                       ": " + sf_strerror(files_[t].get()));
             }
-            std::fill(dest + got, dest + n, 0.0f);
+            std::fill(dest + got, dest + chunk_, 0.0f);
         }
-        pos_ += static_cast<std::uint64_t>(n);
+        pos_ += static_cast<std::uint64_t>(chunk_);
+        offset_ = 0;
     }
-    [[nodiscard]] float* buffer(std::size_t t) { return buffers_[t].data(); }
+    [[nodiscard]] float* buffer(std::size_t t) { return buffers_[t].data() + offset_; }
     [[nodiscard]] std::size_t size() const { return files_.size(); }
 
 private:
     std::vector<SndFile> files_;
     std::vector<std::uint64_t> frames_;
     std::vector<std::vector<float>> buffers_;
-    std::uint64_t pos_ = 0;
-    int block_ = 0;
+    std::uint64_t pos_ = 0;  ///< file frame of the chunk after the one in the buffers
+    int chunk_ = 0;          ///< a whole number of host blocks
+    int offset_ = 0;         ///< the current block's start in the chunk
+    int last_ = 0;           ///< the current block's length
 };
 
 /// The play feed's source: hands out the host block the render loop read before this process_rt, chunk by chunk
