@@ -15,7 +15,8 @@ packages=(
   # operator console
   libimgui-dev libstb-dev libglfw3-dev libgl-dev
   # tests and benchmarks
-  catch2 libbenchmark-dev libebur128-dev ffmpeg sox sndfile-programs xvfb xauth imagemagick procps psmisc lua5.1
+  # (sndfile-tools: sndfile-jackplay, the band in tests/system/vsc_fohd.sh)
+  catch2 libbenchmark-dev libebur128-dev ffmpeg sox sndfile-programs sndfile-tools xvfb xauth imagemagick procps psmisc lua5.1
 )
 
 missing=()
