@@ -175,6 +175,12 @@ void PlaybackSession::tick() {
     std::snprintf(buf, sizeof buf, "%d %.1f %d %llu %d %d", s.playing ? 1 : 0, s.position, s.looping ? 1 : 0,
                   static_cast<unsigned long long>(s.underruns), s.onPlayback, s.vsc ? 1 : 0);
     const std::string seen = s.take + "|" + buf + "|" + s.message;
+    if (s.playing != wasPlaying_) {
+        if (!s.playing && player_)
+            FOH_LOG_INFO("play: stopped at %.2f s; lowest read-ahead ring fill while playing %.0f %%, %llu underrun samples",
+                         s.position, s.lowestRingFill * 100.0, static_cast<unsigned long long>(s.underruns));
+        wasPlaying_ = s.playing;
+    }
     if (seen != lastSeen_) {
         lastSeen_ = seen;
         ++revision_;

@@ -78,6 +78,7 @@ private:
     bool vsc_ = false;
     std::uint64_t revision_ = 0;
     std::string lastSeen_;
+    bool wasPlaying_ = false;
 };
 
 }  // namespace foh::rec
