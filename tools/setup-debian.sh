@@ -15,6 +15,7 @@ packages=(
   # operator console
   libimgui-dev libstb-dev libglfw3-dev libgl-dev
   # tests and benchmarks
+  # (sndfile-tools: sndfile-jackplay, the band in the JACK recording, render and virtual soundcheck tests)
   catch2 libbenchmark-dev libebur128-dev ffmpeg sox sndfile-programs sndfile-tools xvfb xauth imagemagick procps psmisc lua5.1
 )
 

@@ -6,7 +6,9 @@
 //   foh ... scene list | scene store [NAME] | scene undo | scene safes [RULES] | scene N FIELD [VALUE]
 //   foh ... history [COUNT] | history undo SEQ | save      scenes, the change history, the show file (docs/SCENES.md)
 //   foh master IN -o OUT --target NAME            offline mastering, no fohd needed (docs/MASTERING.md)
+//   foh render SHOW TAKE -o OUT                   a take through the console offline, no fohd needed (docs/RECORDING.md)
 //   foh recover TAKE                              repairs a take folder a crash left (docs/RECORDING.md)
+//   foh ... play load TAKE|start|stop|locate S|loop A B|loop off|vsc on|off|status   playback, virtual soundcheck
 // Exit status: 0 ok, 1 fohd answered with an error or did not answer within --timeout, 2 usage.
 
 #include <lo/lo.h>
@@ -25,6 +27,7 @@
 #include <string_view>
 
 #include "foh/MasterCommand.h"
+#include "foh/RenderCommand.h"
 #include "osc/MeterFeed.h"
 #include "record/Recover.h"
 
@@ -49,7 +52,11 @@ const char* kUsage =
     "  history undo SEQ    set change SEQ's previous value back\n"
     "  save                save the show file now\n"
     "  master IN -o OUT --target NAME   master a file offline to a delivery target (foh master --help)\n"
+    "  render SHOW TAKE -o OUT   play a take through the console offline with its automation (foh render --help)\n"
     "  recover TAKE        repair a take folder after a crash or power cut (headers from the data on disk)\n"
+    "  play load TAKE      load a take of fohd's recordings folder for playback (virtual soundcheck)\n"
+    "  play start | stop | status | locate SECONDS | loop A B | loop off\n"
+    "  play vsc on|off     the take's channels (not recall-safe) on playback, or every channel live\n"
     "  defaults: --host 127.0.0.1 --port 8000 --timeout 2\n";
 
 struct State {
@@ -122,7 +129,8 @@ int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_m
             std::fprintf(stderr, "foh: %s: %s\n", argc >= 1 && types[0] == LO_STRING ? text(argv[0]) : "?",
                          argc >= 2 && types[1] == LO_STRING ? text(argv[1]) : "error");
             s.done = s.failed = true;
-        } else if (p.starts_with("/scene") || p.starts_with("/history") || p.starts_with("/show")) {
+        } else if (p.starts_with("/scene") || p.starts_with("/history") || p.starts_with("/show") ||
+                   p.starts_with("/play")) {
             printMessage(path, types, argv, argc);
             if (p == s.endAt) s.done = true;
         }
@@ -187,6 +195,7 @@ int main(int argc, char** argv) {
     }
     const std::string_view command = argv[i];
     if (command == "master") return foh::cli::runMaster(argc - i, argv + i);
+    if (command == "render") return foh::cli::runRender(argc - i, argv + i);
     if (command == "recover") {
         if (i + 1 >= argc) {
             std::fputs(kUsage, stderr);
@@ -286,6 +295,44 @@ int main(int argc, char** argv) {
             lo_server_free(server);
             return 2;
         }
+        rc = ask(address.c_str(), m);
+    } else if (command == "play") {
+        const auto arg = [&](int k) { return i + k < argc ? std::string(argv[i + k]) : std::string(); };
+        const std::string a1 = arg(1), a2 = arg(2), a3 = arg(3);
+        const auto number = [](const std::string& t, float& v) {
+            char* end = nullptr;
+            v = std::strtof(t.c_str(), &end);
+            return !t.empty() && end == t.c_str() + t.size();
+        };
+        lo_message m = lo_message_new();
+        std::string address;
+        float x = 0, y = 0;
+        if (a1 == "load" && !a2.empty()) {
+            address = "/play/load";
+            lo_message_add_string(m, a2.c_str());
+        } else if ((a1 == "start" || a1 == "stop" || a1 == "status") && a2.empty()) {
+            address = "/play/" + a1;
+        } else if (a1 == "locate" && number(a2, x)) {
+            address = "/play/locate";
+            lo_message_add_float(m, x);
+        } else if (a1 == "loop" && a2 == "off") {
+            address = "/play/loop";
+            lo_message_add_int32(m, 0);
+        } else if (a1 == "loop" && number(a2, x) && number(a3, y)) {
+            address = "/play/loop";
+            lo_message_add_float(m, x);
+            lo_message_add_float(m, y);
+        } else if (a1 == "vsc" && (a2 == "on" || a2 == "off")) {
+            address = "/play/vsc";
+            lo_message_add_int32(m, a2 == "on" ? 1 : 0);
+        } else {
+            lo_message_free(m);
+            std::fputs(kUsage, stderr);
+            lo_address_free(fohd);
+            lo_server_free(server);
+            return 2;
+        }
+        state.endAt = "/play/status";
         rc = ask(address.c_str(), m);
     } else if (command == "watch" || command == "meters") {
         const bool meters = command == "meters";

@@ -26,8 +26,10 @@
 #include "osc/ClientsConfig.h"
 #include "osc/OscDispatcher.h"
 #include "osc/OscServer.h"
+#include "osc/PlayAddresses.h"
 #include "osc/RecordAddresses.h"
 #include "osc/SceneAddresses.h"
+#include "rec/PlaybackSession.h"
 #include "rec/TakeSession.h"
 #include "params/ParamCurve.h"
 #include "scenes/AtomicFile.h"
@@ -254,6 +256,9 @@ int main(int argc, char** argv) {
     rec::TakeSession takes(engine, book, recRoot);
     takes.setSampleFormat(opt.recFormat == "pcm24" ? record::TakeConfig::Sample::Pcm24 : record::TakeConfig::Sample::Float);
     osc::RecordAddresses recordAddresses(takes);
+    // Virtual soundcheck: a take of the same folder played back into the channels (/play/...).
+    rec::PlaybackSession playback(engine, book, recRoot);
+    osc::PlayAddresses playAddresses(playback);
     osc::SceneAddresses sceneAddresses(book, [&](std::string& path) {
         if (!keeper) return scenes::Result::fail("fohd runs without a show file (start it with --show FILE)");
         return keeper->save(path);
@@ -267,6 +272,7 @@ int main(int argc, char** argv) {
                                                          osc::ClientAccess(clients, adminPin));
             oscServer->setScenes(&sceneAddresses);
             oscServer->setRecorder(&recordAddresses);
+            oscServer->setPlayer(&playAddresses);
             FOH_LOG_INFO("osc: admin PIN %s (a tablet sends /login s %s; without a login loopback is admin, other "
                          "clients read-only unless the clients config says otherwise)",
                          adminPin.c_str(), adminPin.c_str());
@@ -292,6 +298,7 @@ int main(int argc, char** argv) {
         engine.housekeeping();
         if (keeper) keeper->tick(std::chrono::steady_clock::now());
         takes.tick();
+        playback.tick();
         // The demo follows the server's sample rate.
         if (opt.demo) {
             const double rate = engine.config().sampleRate;

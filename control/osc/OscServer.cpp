@@ -112,6 +112,7 @@ void OscServer::onPacket(std::size_t size) {
         const std::string origin = "osc " + from + " (" + roleName(role) + ")";
         Outcome out = scenes_ && SceneAddresses::owns(m.address)       ? scenes_->handle(m, role, origin)
                       : recorder_ && RecordAddresses::owns(m.address) ? recorder_->handle(m, role)
+                      : player_ && PlayAddresses::owns(m.address)     ? player_->handle(m, role)
                                                                       : dispatcher_.handle(m, role, origin);
         if (out.login) {
             const ClientAccess::Login login = access_.login(source.ip, *out.login, now);
@@ -181,6 +182,10 @@ void OscServer::flush() {
     if (scenes_) scenes_->poll();  // what a big recall could not send yet
     if (recorder_ && recorder_->changed()) {  // a take started or stopped, a disk warning: every client sees it
         const OscMessage status = recorder_->statusMessage();
+        for (const Endpoint client : clients_.clients()) send(client, status);
+    }
+    if (player_ && player_->changed()) {  // the transport, a take loaded, the virtual soundcheck switched
+        const OscMessage status = player_->statusMessage();
         for (const Endpoint client : clients_.clients()) send(client, status);
     }
     const std::vector<Endpoint> clients = clients_.clients();

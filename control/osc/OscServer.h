@@ -21,6 +21,7 @@
 #include "osc/ClientTable.h"
 #include "osc/MeterFeed.h"
 #include "osc/OscDispatcher.h"
+#include "osc/PlayAddresses.h"
 #include "osc/RecordAddresses.h"
 #include "osc/SceneAddresses.h"
 #include "osc/ValueWatcher.h"
@@ -46,6 +47,8 @@ public:
     void setScenes(SceneAddresses* scenes) { scenes_ = scenes; }
     /// Serves /rec through `recorder` (null: unknown addresses). Not owned.
     void setRecorder(RecordAddresses* recorder) { recorder_ = recorder; }
+    /// Serves /play through `player` (null: unknown addresses). Not owned.
+    void setPlayer(PlayAddresses* player) { player_ = player; }
     [[nodiscard]] const BadInputLog& badInput() const { return bad_; }
 
 private:
@@ -70,6 +73,7 @@ private:
     MeterFeed meters_;
     SceneAddresses* scenes_ = nullptr;
     RecordAddresses* recorder_ = nullptr;
+    PlayAddresses* player_ = nullptr;
     int meterSink_ = -1;
     Clock::time_point lastFlush_{};
     BadInputLog bad_;

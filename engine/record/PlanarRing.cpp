@@ -55,4 +55,15 @@ PlanarRing::Spans PlanarRing::readable(int lane, std::size_t frames) const noexc
     return {{base + at, firstPart}, {base, n - firstPart}};
 }
 
+PlanarRing::MutableSpans PlanarRing::writable(int lane, std::size_t frames) noexcept {
+    const std::uint64_t w = written_.load(std::memory_order_relaxed);
+    const std::uint64_t r = consumed_.load(std::memory_order_acquire);
+    const std::size_t room = capacity_ - static_cast<std::size_t>(w - r);
+    const std::size_t n = frames < room ? frames : room;
+    const std::size_t at = static_cast<std::size_t>(w % capacity_);
+    const std::size_t firstPart = n < capacity_ - at ? n : capacity_ - at;
+    float* base = data_.get() + static_cast<std::size_t>(lane) * capacity_;
+    return {{base + at, firstPart}, {base, n - firstPart}};
+}
+
 }  // namespace foh::record

@@ -1,7 +1,7 @@
 #pragma once
 // One single-producer / single-consumer ring of `lanes` mono float lanes that share one pair of frame counters.
 //
-// The audio thread (producer) writes a block into every lane at once, or into none: there is one "room" for all
+// The recorder's audio thread (producer) writes a block into every lane at once, or into none: there is one "room" for all
 // lanes, so lanes can never drift apart. The disk thread (consumer) reads every lane up to the same frame and then
 // consumes that many frames for all lanes. Counters are monotonic 64-bit frame numbers (no wrap ambiguity, no wasted
 // slot: full when written - consumed == capacity), each on its own cache line.
@@ -11,6 +11,9 @@
 // hand to sf_writef_float), and 128 index pairs would bounce between the cores each block instead of one. Why not one
 // interleaved ring: the disk thread writes one mono file per track, so interleaved data would need a de-interleaving
 // copy per file; planar lanes let it write each file straight out of the ring.
+//
+// The virtual soundcheck's TakePlayer uses it the other way round: its disk thread produces (writable()/commit()),
+// the audio thread consumes (readable()/consume(), which never block or allocate).
 //
 // Memory: allocated and prefaulted (every page written) by allocate(), on a control thread, never on the audio thread.
 
@@ -41,6 +44,16 @@ public:
     /// Copies `frames` frames of every lane (src[l] may be null: silence) and publishes them.
     /// Precondition: frames <= writableFrames_rt().
     void write_rt(const float* const* src, std::size_t frames) FOH_RT;
+    /// Producer side, filled in place (the player's disk thread reads a file straight into the ring): the room of
+    /// `lane` from written() on, at most `frames`, as up to two spans; then commit() publishes that many frames of
+    /// every lane at once. Precondition: frames <= writableFrames_rt().
+    struct MutableSpans {
+        std::span<float> first, second;
+    };
+    [[nodiscard]] MutableSpans writable(int lane, std::size_t frames) noexcept;
+    void commit(std::size_t frames) noexcept {
+        written_.store(written_.load(std::memory_order_relaxed) + frames, std::memory_order_release);
+    }
     /// Frames ever published (producer's counter). Any thread.
     [[nodiscard]] std::uint64_t written() const noexcept { return written_.load(std::memory_order_acquire); }
 
