@@ -56,8 +56,9 @@ public:
     static constexpr std::size_t kMaxProducers = 16;
     /// At most this many commands are applied per block (all lanes together, the first lane taken in turn), so a
     /// burst cannot make a block late: 16 full lanes hold 131 072 commands, ~2.8 ms of work at ~21 ns each
-    /// (docs/BENCHMARKS.md), while 2048 take ~45 us and still drain 1.5 million commands a second at 64 frames.
-    static constexpr std::size_t kMaxCommandsPerBlock = 2048;
+    /// (docs/BENCHMARKS.md), two 64-frame periods. One full lane (8192, ~0.17 ms) still goes in one block, so a big
+    /// scene recall or a replayed automation log lands in the block it was stamped with, as before.
+    static constexpr std::size_t kMaxCommandsPerBlock = CommandQueue::kCapacity;
 
     explicit Engine(const GraphConfig& config);
     ~Engine();
