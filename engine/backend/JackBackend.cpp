@@ -7,6 +7,9 @@
 
 namespace foh {
 namespace {
+/// CLOCK_MONOTONIC in microseconds (vDSO: RT-safe). The cycle statistics use it, so an xrun's time can be put next
+/// to other tools' (jack_get_time() has an origin of its own: measured 0.25 s off CLOCK_MONOTONIC on jackd2 1.9.21).
+std::int64_t monotonicUs() noexcept { return static_cast<std::int64_t>(LoadMeter::nowSeconds() * 1e6); }
 // libjack prints its own diagnostics to stderr; route them through our log (control threads only call libjack's
 // client functions, and JACK calls these from its own non-RT threads).
 void jackError(const char* message) { FOH_LOG_WARN("libjack: %s", message); }
@@ -139,6 +142,8 @@ void JackBackend::close() {
     active_.store(false);
     if (client_ != nullptr) {
         if (!serverGone_.load()) jack_deactivate(client_);
+        reportXruns();
+        FOH_LOG_INFO("JACK: audio callbacks: %s", cycles_.summary().text().c_str());
         jack_client_close(client_);
         client_ = nullptr;
     }
@@ -188,6 +193,13 @@ void JackBackend::poll() {
     }
     processConnectionEvents(false);
     restoreConnections();
+    reportXruns();
+}
+
+void JackBackend::reportXruns() {
+    // What the callbacks around each xrun did: woken late (the machine or the server) or ran long (fohd).
+    for (const CycleStats::XrunReport& r : cycles_.takeXrunReports(monotonicUs()))
+        FOH_LOG_WARN("JACK: %s", r.text().c_str());
 }
 
 bool JackBackend::checkStalled() {
@@ -322,6 +334,14 @@ BackendStatus JackBackend::status() const {
 int JackBackend::onProcess(jack_nframes_t frames, void* arg) {
     auto* self = static_cast<JackBackend*>(arg);
     const double t0 = LoadMeter::nowSeconds();
+    // When the server began this cycle and expects the next, moved from JACK's clock onto CLOCK_MONOTONIC (two vDSO
+    // reads): how late we were woken and how much of the period we left unused (CycleStats).
+    const std::int64_t entryUs = monotonicUs();
+    const std::int64_t toMonotonic = entryUs - static_cast<std::int64_t>(jack_get_time());
+    jack_nframes_t cycleFrames = 0;
+    jack_time_t cycleUs = 0, nextUs = 0;
+    float periodUs = 0.0f;
+    const bool timed = jack_get_cycle_times(self->client_, &cycleFrames, &cycleUs, &nextUs, &periodUs) == 0;
     self->callbacks_.fetch_add(1, std::memory_order_relaxed);
     for (std::size_t c = 0; c < self->inPorts_.size(); ++c)
         self->inBufs_[c] = static_cast<const float*>(jack_port_get_buffer(self->inPorts_[c], frames));
@@ -331,11 +351,16 @@ int JackBackend::onProcess(jack_nframes_t frames, void* arg) {
                              static_cast<int>(self->outBufs_.size()), static_cast<int>(frames));
     const double rate = self->sampleRate_.load(std::memory_order_relaxed);
     if (rate > 0) self->load_.record_rt(LoadMeter::nowSeconds() - t0, frames / rate);
+    self->cycles_.record_rt(timed ? static_cast<std::int64_t>(cycleUs) + toMonotonic : entryUs, entryUs, monotonicUs(),
+                            timed ? static_cast<std::int64_t>(nextUs) + toMonotonic : 0,
+                            self->engine_.commandsLastBlock_rt());
     return 0;
 }
 
 int JackBackend::onXrun(void* arg) {
-    static_cast<JackBackend*>(arg)->xruns_.fetch_add(1, std::memory_order_relaxed);
+    auto* self = static_cast<JackBackend*>(arg);
+    self->xruns_.fetch_add(1, std::memory_order_relaxed);
+    self->cycles_.noteXrun(monotonicUs());
     return 0;
 }
 

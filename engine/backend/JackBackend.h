@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "backend/Backend.h"
+#include "backend/CycleStats.h"
 #include "backend/LoadMeter.h"
 #include "core/Engine.h"
 
@@ -64,6 +65,7 @@ private:
     void processConnectionEvents(bool serverGone);
     void rememberForRestart();
     bool checkStalled();
+    void reportXruns();
 
     static int onProcess(jack_nframes_t frames, void* self);
     static int onXrun(void* self);
@@ -90,6 +92,7 @@ private:
     std::atomic<double> sampleRate_{0.0};
     std::atomic<int> period_{0};
     LoadMeter load_;
+    CycleStats cycles_;            // audio thread writes; poll() reports xruns, close() the summary
     std::chrono::steady_clock::time_point nextAttempt_{};
     std::atomic<std::uint64_t> callbacks_{0};
     std::chrono::steady_clock::time_point watchStart_{};

@@ -7,6 +7,7 @@
 
 #include <boost/lockfree/spsc_queue.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -39,6 +40,21 @@ public:
     void drain_rt(F&& apply) FOH_RT {
         queue_.consume_all(apply);
     }
+    /// Applies at most `max` commands, oldest first; returns how many. The rest wait for the next call.
+    template <typename F>
+    std::size_t drain_rt(F&& apply, std::size_t max) FOH_RT {
+        std::size_t done = 0;
+        Command chunk[64];
+        while (done < max) {
+            const std::size_t n = queue_.pop(chunk, std::min<std::size_t>(64, max - done));
+            for (std::size_t i = 0; i < n; ++i) apply(chunk[i]);
+            done += n;
+            if (n == 0) break;
+        }
+        return done;
+    }
+    /// Audio thread: whether commands are waiting.
+    [[nodiscard]] bool pending_rt() const FOH_RT { return queue_.read_available() > 0; }
     [[nodiscard]] bool open() const { return open_.load(std::memory_order_acquire); }
 
 private:

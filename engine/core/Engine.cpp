@@ -331,18 +331,31 @@ void Engine::process_rt(const float* const* in, int numIn, float* const* out, in
     if (graph == nullptr || numOut < 1) return;
 
     // Commands after the snapshot: a change made while a graph was being built is either in that graph already
-    // (its seq is not newer) or applied here.
+    // (its seq is not newer) or applied here. At most kMaxCommandsPerBlock per block, starting with another lane
+    // each block so none waits behind a flooded one; what is left is applied next block (per parameter the newest
+    // seq wins, so lanes drained in any order give the same state).
     std::uint32_t newest = 0;
-    for (CommandQueue& q : queues_)
-        q.drain_rt([graph, &newest](const Command& c) noexcept {
-            graph->apply_rt(c);
-            newest = newerSeq(newest, c.seq);
-        });
-    // Where in the audio the changes took effect: the first frame of this host block. A full queue keeps the
-    // mark for the next block (positions then come out one block late, never lost or early).
+    std::size_t budget = kMaxCommandsPerBlock;
+    for (std::size_t i = 0; i < kMaxProducers && budget > 0; ++i) {
+        CommandQueue& q = queues_[(firstLane_ + i) % kMaxProducers];
+        budget -= q.drain_rt(
+            [graph, &newest](const Command& c) noexcept {
+                graph->apply_rt(c);
+                newest = newerSeq(newest, c.seq);
+            },
+            budget);
+    }
+    firstLane_ = (firstLane_ + 1) % kMaxProducers;
+    drained_ = static_cast<std::uint32_t>(kMaxCommandsPerBlock - budget);
+    bool backlog = false;
+    if (budget == 0)
+        for (const CommandQueue& q : queues_) backlog = backlog || q.pending_rt();
+    // Where in the audio the changes took effect: the first frame of this host block. A full mark queue keeps the
+    // mark for the next block, and so does a backlog (an older command may still wait in another lane): positions
+    // then come out a few blocks late, never lost or early.
     const std::uint64_t blockStart = frames_.load(std::memory_order_relaxed);
     if (newest != 0) pendingMark_ = newerSeq(pendingMark_, newest);
-    if (pendingMark_ != 0 && applied_.push(AppliedMark{pendingMark_, blockStart})) pendingMark_ = 0;
+    if (pendingMark_ != 0 && !backlog && applied_.push(AppliedMark{pendingMark_, blockStart})) pendingMark_ = 0;
     frames_.store(blockStart + static_cast<std::uint64_t>(frames), std::memory_order_relaxed);
     hostBlock_.store(frames, std::memory_order_relaxed);
 

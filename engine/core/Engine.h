@@ -55,6 +55,11 @@ struct ParamChange {
 class Engine {
 public:
     static constexpr std::size_t kMaxProducers = 16;
+    /// At most this many commands are applied per block (all lanes together, the first lane taken in turn), so a
+    /// burst cannot make a block late: 16 full lanes hold 131 072 commands, ~2.8 ms of work at ~21 ns each
+    /// (docs/BENCHMARKS.md), two 64-frame periods. One full lane (8192, ~0.17 ms) still goes in one block, so a big
+    /// scene recall or a replayed automation log lands in the block it was stamped with, as before.
+    static constexpr std::size_t kMaxCommandsPerBlock = CommandQueue::kCapacity;
 
     explicit Engine(const GraphConfig& config);
     ~Engine();
@@ -144,6 +149,8 @@ public:
 
     /// Renders one host block of any length. `in[c]` may be null for a silent input.
     void process_rt(const float* const* in, int numIn, float* const* out, int numOut, int frames) FOH_RT;
+    /// Audio thread, after process_rt: how many commands the last block applied (the backend's CycleStats).
+    [[nodiscard]] std::uint32_t commandsLastBlock_rt() const FOH_RT { return drained_; }
 
 private:
     std::unique_ptr<Graph> buildGraphLocked(const GraphConfig& config) const;
@@ -183,6 +190,8 @@ private:
         std::uint64_t frame;  ///< ... at the block starting here
     };
     boost::lockfree::spsc_queue<AppliedMark, boost::lockfree::capacity<4096>> applied_;  // audio -> control
+    std::uint32_t drained_ = 0;      ///< audio thread only: commands applied by the last block
+    std::size_t firstLane_ = 0;      ///< audio thread only: the lane drained first (turns every block)
     std::uint32_t pendingMark_ = 0;  ///< audio thread only  // written by the audio thread after each block  // written by the audio thread, read when building a graph
 
     std::mutex meters_;  // control side only

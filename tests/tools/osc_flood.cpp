@@ -2,7 +2,7 @@
 // hand-encoded OSC; it links nothing of the engine, so it sees fohd only from the outside, as a tablet does.
 //
 //   foh_osc_flood --port P [--host 127.0.0.1] [--clients 4] [--rate 100000] [--seconds 10] [--settle-ms 300]
-//                 [--rt-probe PRIORITY [--rt-probe-late-ms 1.333]]
+//                 [--rt-probe PRIORITY [--rt-probe-late-ms 1.333] [--rt-probe-period-us 250] [--rt-probe-stall-ms 0.3]]
 //
 // - K sender threads, one UDP socket each (= K OSC clients to fohd), send R messages/s together for S seconds,
 //   paced: every millisecond each sends what is due by then (R/K/1000 messages), catching up if it was late (at
@@ -18,10 +18,14 @@
 //   the /norm address and never pushes one, so an answer is never confused with a push. Answers come back in
 //   order (one socket, one server thread, loopback), so an answer for the oldest open query with its address also
 //   settles every open query before it as unanswered.
-// - With --rt-probe, one more thread per CPU (pinned to it, SCHED_FIFO PRIORITY) wakes every millisecond from the
-//   start of the flood to the end of the readback and measures how late it was woken: an independent witness of whether the machine could run a
-//   real-time thread on time at all (a kernel section that cannot be preempted, the hypervisor). Given a priority
-//   above the audio server's and fohd's, nothing of theirs can delay it.
+// - With --rt-probe, one more thread per CPU (pinned to it, SCHED_FIFO PRIORITY) wakes every --rt-probe-period-us
+//   (absolute CLOCK_MONOTONIC deadlines) from the start of the flood to the end of the readback and measures how late
+//   it was woken: an independent witness of whether the machine could run a real-time thread on time at all (a
+//   kernel section that cannot be preempted, the hypervisor not running the virtual CPU). Given a priority above the
+//   audio server's and fohd's, nothing of theirs can delay it. A CPU that could run nothing for S ms makes its probe
+//   wake at least S - period late, once: after a late wakeup the probe starts its schedule afresh from then, so each
+//   stall is one event. Every wakeup later than --rt-probe-stall-ms is printed with its time, so a caller can put
+//   an xrun next to the stall that caused it (fohd logs its xruns on the same clock).
 // - After the flood it waits --settle-ms, then queries every client's parameters (plain addresses) and prints the
 //   values read next to the values sent last.
 //
@@ -31,7 +35,11 @@
 //   queries Q answered A (P %) p50 X ms p99 Y ms max Z ms
 //   final /ch/k/fader sent V read W ok|MISMATCH|NO ANSWER      (for every client's two parameters)
 //   finals M of N match
-//   rt probe: SCHED_FIFO P on C CPUs, W wakeups, N later than T ms, max X ms      (--rt-probe; T: --rt-probe-late-ms)
+//   rt probe: SCHED_FIFO P on C CPUs, W wakeups, N later than T ms, max X ms, every U us; S stalls over V ms printed;
+//             watched A to B s                        (A, B: CLOCK_MONOTONIC, the start of the flood and the end of the readback)
+//                                                           (--rt-probe; T: --rt-probe-late-ms, U: --rt-probe-period-us)
+//   rt probe stall: cpu C woke at M s late L ms           (each wakeup later than --rt-probe-stall-ms, at most 2000;
+//                                                           M: CLOCK_MONOTONIC when it woke, L: how late)
 // Exit status: 0 when it sent at >= 95 % of the requested rate, 1 when it could not, 2 for a usage or socket error.
 // (Whether fohd kept up, answered and ended in the right state is for the caller to judge from the output.)
 
@@ -68,7 +76,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kUsage =
     "usage: foh_osc_flood --port PORT [--host 127.0.0.1] [--clients 4] [--rate 100000] [--seconds 10] "
-    "[--settle-ms 300] [--rt-probe PRIORITY [--rt-probe-late-ms 1.333]]\n";
+    "[--settle-ms 300] [--rt-probe PRIORITY [--rt-probe-late-ms 1.333] [--rt-probe-period-us 250] "
+    "[--rt-probe-stall-ms 0.3]]\n";
 
 struct Options {
     std::string host = "127.0.0.1";
@@ -79,6 +88,8 @@ struct Options {
     int settleMs = 300;
     int rtProbePriority = 0;  ///< 0: no probe
     double rtProbeLateMs = 1.333;
+    int rtProbePeriodUs = 250;
+    double rtProbeStallMs = 0.3;
 };
 
 // ---- OSC encoding and decoding (just what this tool needs) -----------------------------------------------------
@@ -364,9 +375,16 @@ struct RtProbe {
     std::int64_t wakeups = 0;
     std::int64_t late = 0;  ///< woken later than the threshold
     double maxLateMs = 0.0;
+    struct Stall {
+        Clock::time_point woke;
+        double lateMs;
+    };
+    std::vector<Stall> stalls;  ///< wakeups later than the stall threshold (reserved: no allocation while probing)
 };
 
-void runRtProbe(RtProbe& p, int priority, double lateMs, Clock::time_point start, const std::atomic<bool>& done) {
+void runRtProbe(RtProbe& p, int priority, double lateMs, double stallMs, std::chrono::microseconds period,
+                Clock::time_point start, const std::atomic<bool>& done) {
+    p.stalls.reserve(2000);
     cpu_set_t one;
     CPU_ZERO(&one);
     CPU_SET(p.cpu, &one);
@@ -383,14 +401,17 @@ void runRtProbe(RtProbe& p, int priority, double lateMs, Clock::time_point start
     sleepUntil(start);
     auto wake = start;
     while (!done.load(std::memory_order_acquire)) {
-        wake += std::chrono::milliseconds(1);
+        wake += period;
         sleepUntil(wake);
-        // After a stall the wakeups it swallowed follow at once, each late by less: a stall of S ms counts about
-        // S - lateMs late wakeups, so the count measures how long real-time threads could not run.
-        const double late = msSince(wake, Clock::now());
+        const auto now = Clock::now();
+        const double late = msSince(wake, now);
         ++p.wakeups;
         if (late > lateMs) ++p.late;
         p.maxLateMs = std::max(p.maxLateMs, late);
+        if (late > stallMs) {
+            if (p.stalls.size() < p.stalls.capacity()) p.stalls.push_back({now, late});
+            wake = now;  // one event per stall: the wakeups it swallowed are not caught up
+        }
     }
 }
 
@@ -425,6 +446,8 @@ std::optional<Options> parseOptions(int argc, char** argv) {
         else if (name == "--settle-ms" && v >= 0 && v <= 60000 && v == std::floor(v)) o.settleMs = static_cast<int>(v);
         else if (name == "--rt-probe" && v >= 1 && v <= 99 && v == std::floor(v)) o.rtProbePriority = static_cast<int>(v);
         else if (name == "--rt-probe-late-ms" && v > 0 && v <= 1000) o.rtProbeLateMs = v;
+        else if (name == "--rt-probe-period-us" && v >= 50 && v <= 100000 && v == std::floor(v)) o.rtProbePeriodUs = static_cast<int>(v);
+        else if (name == "--rt-probe-stall-ms" && v > 0 && v <= 1000) o.rtProbeStallMs = v;
         else return std::nullopt;
     }
     if (o.port == 0) return std::nullopt;
@@ -496,8 +519,8 @@ int main(int argc, char** argv) {
         for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
             if (CPU_ISSET(cpu, &allowed)) rtProbes.emplace_back().cpu = cpu;
         for (RtProbe& p : rtProbes)
-            rtThreads.emplace_back(runRtProbe, std::ref(p), opt.rtProbePriority, opt.rtProbeLateMs, start,
-                                   std::cref(probesDone));
+            rtThreads.emplace_back(runRtProbe, std::ref(p), opt.rtProbePriority, opt.rtProbeLateMs, opt.rtProbeStallMs,
+                                   std::chrono::microseconds(opt.rtProbePeriodUs), start, std::cref(probesDone));
     }
     std::vector<std::thread> threads;
     for (Sender& s : senders) threads.emplace_back(runSender, std::ref(s), std::cref(to), perClient, start, giveUp);
@@ -548,6 +571,7 @@ int main(int argc, char** argv) {
     }
     std::printf("finals %d of %d match\n", matches, 2 * opt.clients);
     probesDone.store(true, std::memory_order_release);
+    const auto probesEnd = Clock::now();
     for (std::thread& t : rtThreads) t.join();
     if (!rtProbes.empty()) {
         RtProbe all;
@@ -561,9 +585,19 @@ int main(int argc, char** argv) {
         if (!error.empty()) {
             std::printf("rt probe: failed: %s\n", error.c_str());
         } else {
-            std::printf("rt probe: SCHED_FIFO %d on %zu CPUs, %lld wakeups, %lld later than %.3f ms, max %.3f ms\n",
+            std::size_t stalls = 0;
+            for (const RtProbe& p : rtProbes) {
+                stalls += p.stalls.size();
+                for (const RtProbe::Stall& st : p.stalls)
+                    std::printf("rt probe stall: cpu %d woke at %.6f s late %.3f ms\n", p.cpu,
+                                std::chrono::duration<double>(st.woke.time_since_epoch()).count(), st.lateMs);
+            }
+            std::printf("rt probe: SCHED_FIFO %d on %zu CPUs, %lld wakeups, %lld later than %.3f ms, max %.3f ms, "
+                        "every %d us; %zu stalls over %.3f ms printed; watched %.6f to %.6f s\n",
                         opt.rtProbePriority, rtProbes.size(), static_cast<long long>(all.wakeups),
-                        static_cast<long long>(all.late), opt.rtProbeLateMs, all.maxLateMs);
+                        static_cast<long long>(all.late), opt.rtProbeLateMs, all.maxLateMs, opt.rtProbePeriodUs,
+                        stalls, opt.rtProbeStallMs, std::chrono::duration<double>(start.time_since_epoch()).count(),
+                        std::chrono::duration<double>(probesEnd.time_since_epoch()).count());
         }
     }
     std::fflush(stdout);
