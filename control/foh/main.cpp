@@ -8,6 +8,7 @@
 //   foh master IN -o OUT --target NAME            offline mastering, no fohd needed (docs/MASTERING.md)
 //   foh render SHOW TAKE -o OUT                   a take through the console offline, no fohd needed (docs/RECORDING.md)
 //   foh recover TAKE                              repairs a take folder a crash left (docs/RECORDING.md)
+//   foh ... rec start [LABEL] | rec stop | rec status                                   a take on fohd (docs/RECORDING.md)
 //   foh ... play load TAKE|start|stop|locate S|loop A B|loop off|vsc on|off|status   playback, virtual soundcheck
 // Exit status: 0 ok, 1 fohd answered with an error or did not answer within --timeout, 2 usage.
 
@@ -54,6 +55,8 @@ const char* kUsage =
     "  master IN -o OUT --target NAME   master a file offline to a delivery target (foh master --help)\n"
     "  render SHOW TAKE -o OUT   play a take through the console offline with its automation (foh render --help)\n"
     "  recover TAKE        repair a take folder after a crash or power cut (headers from the data on disk)\n"
+    "  rec start [LABEL]   start a take (the armed channels, main, buses) in fohd's recordings folder\n"
+    "  rec stop | status   stop the take; or print the recorder's state\n"
     "  play load TAKE      load a take of fohd's recordings folder for playback (virtual soundcheck)\n"
     "  play start | stop | status | locate SECONDS | loop A B | loop off\n"
     "  play vsc on|off     the take's channels (not recall-safe) on playback, or every channel live\n"
@@ -130,7 +133,7 @@ int onMessage(const char* path, const char* types, lo_arg** argv, int argc, lo_m
                          argc >= 2 && types[1] == LO_STRING ? text(argv[1]) : "error");
             s.done = s.failed = true;
         } else if (p.starts_with("/scene") || p.starts_with("/history") || p.starts_with("/show") ||
-                   p.starts_with("/play")) {
+                   p.starts_with("/play") || p.starts_with("/rec")) {
             printMessage(path, types, argv, argc);
             if (p == s.endAt) s.done = true;
         }
@@ -296,6 +299,21 @@ int main(int argc, char** argv) {
             return 2;
         }
         rc = ask(address.c_str(), m);
+    } else if (command == "rec") {
+        const std::string a1 = i + 1 < argc ? argv[i + 1] : "", a2 = i + 2 < argc ? argv[i + 2] : "";
+        const bool extra = i + 3 < argc;
+        lo_message m = lo_message_new();
+        if (a1 == "start" && !extra) {
+            if (!a2.empty()) lo_message_add_string(m, a2.c_str());
+        } else if (!((a1 == "stop" || a1 == "status") && a2.empty())) {
+            lo_message_free(m);
+            std::fputs(kUsage, stderr);
+            lo_address_free(fohd);
+            lo_server_free(server);
+            return 2;
+        }
+        state.endAt = "/rec/status";
+        rc = ask(("/rec/" + a1).c_str(), m);
     } else if (command == "play") {
         const auto arg = [&](int k) { return i + k < argc ? std::string(argv[i + k]) : std::string(); };
         const std::string a1 = arg(1), a2 = arg(2), a3 = arg(3);

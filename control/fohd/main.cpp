@@ -31,6 +31,7 @@
 #include "osc/SceneAddresses.h"
 #include "rec/PlaybackSession.h"
 #include "rec/TakeSession.h"
+#include "record/Manifest.h"
 #include "params/ParamCurve.h"
 #include "scenes/AtomicFile.h"
 #include "scenes/SceneBook.h"
@@ -247,8 +248,15 @@ int main(int argc, char** argv) {
     });
 
     // Scenes over OSC (/scene/...); the show file saved on demand and within 2 s of every change.
+    // A take's show-at-start.json is the record a render starts from: a console started from it (the next
+    // afternoon's virtual soundcheck) must not save its changes back into the take.
+    const bool takeRecord = !opt.showFile.empty() &&
+                            std::filesystem::exists(std::filesystem::path(opt.showFile).parent_path() / record::kManifestName);
+    if (takeRecord)
+        FOH_LOG_WARN("show: %s belongs to a take (take.json beside it): loaded, but never saved back, so the take keeps "
+                     "the show it was recorded with; start from a copy to keep changes", opt.showFile.c_str());
     std::unique_ptr<scenes::ShowKeeper> keeper;
-    if (!opt.showFile.empty()) keeper = std::make_unique<scenes::ShowKeeper>(book, engine, opt.showFile);
+    if (!opt.showFile.empty() && !takeRecord) keeper = std::make_unique<scenes::ShowKeeper>(book, engine, opt.showFile);
     // Recording: takes in --rec-dir (docs/RECORDING.md), started and stopped over OSC.
     const std::filesystem::path recRoot = !opt.recDir.empty()     ? std::filesystem::path(opt.recDir)
                                           : !opt.showFile.empty() ? std::filesystem::path(opt.showFile).parent_path() / "takes"
@@ -260,7 +268,9 @@ int main(int argc, char** argv) {
     rec::PlaybackSession playback(engine, book, recRoot);
     osc::PlayAddresses playAddresses(playback);
     osc::SceneAddresses sceneAddresses(book, [&](std::string& path) {
-        if (!keeper) return scenes::Result::fail("fohd runs without a show file (start it with --show FILE)");
+        if (!keeper)
+            return scenes::Result::fail(takeRecord ? "the show is a take's show-at-start.json, which is never saved over"
+                                                   : "fohd runs without a show file (start it with --show FILE)");
         return keeper->save(path);
     });
 

@@ -179,9 +179,16 @@ std::uint64_t TakePlayer::position() const {
 bool TakePlayer::waitPrimed(std::chrono::milliseconds timeout) const {
     const auto until = std::chrono::steady_clock::now() + timeout;
     while (true) {
-        const std::uint64_t fill = ring_.written() - ring_.consumed();
+        // Only audio of the current place counts: frames of the old place still in the ring (until the audio
+        // thread drops them at its next block) would let a play start into silence.
+        const std::uint64_t from = std::max(ring_.consumed(), diskGenRingStart_.load(std::memory_order_relaxed));
+        const std::uint64_t written = ring_.written();
+        const std::uint64_t fill = written > from ? written - from : 0;
+        // A ring full of the old place: the disk thread can do nothing more until the audio thread drops it.
+        const std::size_t minRoom = std::min(config_.readChunkFrames, ring_.capacity() / 4 + 1);
+        const bool full = ring_.capacity() - static_cast<std::size_t>(written - ring_.consumed()) < minRoom;
         if (diskGen_.load(std::memory_order_acquire) == locateGen_.load(std::memory_order_acquire) &&
-            (diskEnded_.load(std::memory_order_acquire) || fill >= ring_.capacity() / 2))
+            (diskEnded_.load(std::memory_order_acquire) || fill >= ring_.capacity() / 2 || full))
             return true;
         if (std::chrono::steady_clock::now() >= until || !disk_.joinable()) return false;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -258,8 +265,10 @@ void TakePlayer::diskThread() {
             needSegment = true;
         }
         if (needSegment) {
-            if (!pushSegment({ring_.written(), pos, gen, false})) break;
+            const std::uint64_t at = ring_.written();
+            if (!pushSegment({at, pos, gen, false})) break;
             needSegment = false;
+            if (diskGen_.load(std::memory_order_relaxed) != gen) diskGenRingStart_.store(at, std::memory_order_relaxed);
             diskGen_.store(gen, std::memory_order_release);
         }
         if (ended) {

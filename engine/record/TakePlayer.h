@@ -104,7 +104,9 @@ public:
     [[nodiscard]] std::uint64_t position() const;
 
     /// Waits (up to `timeout`) until the disk thread has read ahead at the current place: half the ring, or up to the
-    /// end. Play then starts without an underrun. False on timeout.
+    /// end. Play then starts without an underrun. False on timeout. After a locate the audio thread must have run a
+    /// block (it drops the old place's audio still in the ring, which holds the disk thread back): until then a ring
+    /// full of the old place also returns true.
     bool waitPrimed(std::chrono::milliseconds timeout) const;
 
     /// Fault injection: the disk thread stops reading while paused (close() resumes it).
@@ -172,6 +174,7 @@ private:
     // disk thread -> control
     std::atomic<bool> readFailed_{false};
     std::atomic<std::uint32_t> diskGen_{0};
+    std::atomic<std::uint64_t> diskGenRingStart_{0};  ///< ring frame where diskGen_'s audio begins
     std::atomic<bool> diskEnded_{false};
     std::string readError_;  ///< written by the disk thread before readFailed_ (release), read after (acquire)
 };
