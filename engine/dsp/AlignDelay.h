@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
 #include "rt/Realtime.h"
@@ -47,8 +48,9 @@ public:
             target_ = wanted_;
             fade_ = 0.0f;
         }
-        for (int i = 0; i < n; ++i) line_[(write_ + static_cast<std::size_t>(i)) & mask_] = buf[i];
-        if (fade_ >= 1.0f && current_ == 0) {  // steady, no delay: the input as it is
+        copyRing(buf, line_.data() + write_, n, false);
+        if (fade_ >= 1.0f) {  // steady: the input as it is, or one tap read as (at most two) block copies
+            if (current_ != 0) copyRing(buf, line_.data() + ((write_ - static_cast<std::size_t>(current_)) & mask_), n, true);
             write_ = (write_ + static_cast<std::size_t>(n)) & mask_;
             return;
         }
@@ -68,6 +70,21 @@ public:
     }
 
 private:
+    /// Copies n samples between buf and the ring starting at `at` (wrapping at its end): into the ring, or out of
+    /// it with `out`. The same samples the per-sample masked loop moves, as one or two memcpys.
+    void copyRing(float* buf, float* at, int n, bool out) FOH_RT {
+        float* line = line_.data();
+        const auto first = std::min(static_cast<std::size_t>(n), line_.size() - static_cast<std::size_t>(at - line));
+        const std::size_t rest = static_cast<std::size_t>(n) - first;
+        if (out) {
+            std::memcpy(buf, at, sizeof(float) * first);
+            std::memcpy(buf + first, line, sizeof(float) * rest);
+        } else {
+            std::memcpy(at, buf, sizeof(float) * first);
+            std::memcpy(line, buf + first, sizeof(float) * rest);
+        }
+    }
+
     std::vector<float> line_;
     std::size_t mask_ = 0, write_ = 0;
     int maxDelay_ = 0, current_ = 0, target_ = 0, wanted_ = 0;

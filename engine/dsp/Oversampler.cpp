@@ -39,36 +39,122 @@ int taps(const Oversampler::Design& d) {
     return p + (p & 1);
 }
 
+typedef float F8 __attribute__((vector_size(32)));
+
+/// y[F m + p] = sum_l taps[l][p] in[m - l], for one output period (F outputs) at a time, l ascending from 0.
 template <int F>
-void upsampleChannel(const float* taps, int phaseTaps, const float* in, float* out, int n) noexcept {
-    // in[-P .. n) is valid: y[F m + p] = sum_l taps[l][p] in[m - l]. The F phases are independent lanes of one
-    // multiply-add per input sample, which the compiler can run side by side.
-    for (int m = 0; m < n; ++m) {
-        float acc[F] = {};
-        const float* x = in + m;
-        for (int l = 0; l < phaseTaps; ++l) {
-            const float v = x[-l];
-            const float* t = taps + l * F;
-            for (int p = 0; p < F; ++p) acc[p] += t[p] * v;
-        }
-        for (int p = 0; p < F; ++p) out[F * m + p] = acc[p];
+[[gnu::always_inline]] inline void upsampleOne(const float* taps, int phaseTaps, const float* x, float* out) noexcept {
+    float acc[F] = {};
+    for (int l = 0; l < phaseTaps; ++l) {
+        const float v = x[-l];
+        const float* t = taps + l * F;
+        for (int p = 0; p < F; ++p) acc[p] += t[p] * v;
     }
+    for (int p = 0; p < F; ++p) out[p] = acc[p];
+}
+
+/// The same sums for 8 M consecutive inputs at once: input samples in the lanes of a vector, one vector of
+/// accumulators per phase. One output period alone is a chain of P + 1 dependent adds (latency-bound: ~4 cycles
+/// each); F M independent chains keep the adder busy. Each output is still 0 + t[0] x + t[1] x + ... in the order
+/// above, so the samples are the same to the bit as upsampleOne's (no FMA under -ffp-contract=off).
+template <int F, int M>
+[[gnu::always_inline]] inline void upsampleGroup(const float* taps, int phaseTaps, const float* x, float* out) noexcept {
+    F8 acc[F][M] = {};
+    for (int l = 0; l < phaseTaps; ++l) {
+        F8 v[M];
+        for (int k = 0; k < M; ++k) __builtin_memcpy(&v[k], x + 8 * k - l, sizeof(F8));
+        const float* t = taps + l * F;
+        for (int p = 0; p < F; ++p) {
+            const F8 tp = {t[p], t[p], t[p], t[p], t[p], t[p], t[p], t[p]};
+            for (int k = 0; k < M; ++k) acc[p][k] += tp * v[k];
+        }
+    }
+    for (int k = 0; k < M; ++k)
+        for (int j = 0; j < 8; ++j)
+            for (int p = 0; p < F; ++p) out[F * (8 * k + j) + p] = acc[p][k][j];
 }
 
 template <int F>
-void downsampleChannel(const float* taps, int phaseTaps, const float* in, float* out, int n) noexcept {
+[[gnu::always_inline]] inline void upsampleChannel(const float* taps, int phaseTaps, const float* in, float* out,
+                                                   int n) noexcept {
+    // in[-P .. n) is valid. F M accumulator vectors: 8 at any factor (fits the 16 AVX registers with the inputs).
+    constexpr int M = F >= 8 ? 1 : 8 / F;
+    int m = 0;
+    for (; m + 8 * M <= n; m += 8 * M) upsampleGroup<F, M>(taps, phaseTaps, in + m, out + F * m);
+    for (; m < n; ++m) upsampleOne<F>(taps, phaseTaps, in + m, out + F * m);
+}
+
+// Compiled twice (AVX2 and baseline x86-64), as CascadeBank's lanes; the loader picks at start-up.
+__attribute__((target_clones("arch=x86-64-v3", "default"))) void upsampleKernel(int factor, const float* taps,
+                                                                               int phaseTaps, const float* in,
+                                                                               float* out, int n) noexcept {
+    switch (factor) {
+        case 2: upsampleChannel<2>(taps, phaseTaps, in, out, n); break;
+        case 8: upsampleChannel<8>(taps, phaseTaps, in, out, n); break;
+        default: upsampleChannel<4>(taps, phaseTaps, in, out, n); break;
+    }
+}
+
+/// z[m] = sum_q (sum_l taps[l][q] in[F (m - l) - F + 1 + q]), the inner sums over l ascending, then q ascending.
+template <int F>
+[[gnu::always_inline]] inline void downsampleOne(const float* taps, int phaseTaps, const float* in, float* out,
+                                                 int m) noexcept {
+    float acc[F] = {};
+    for (int l = 0; l < phaseTaps; ++l) {
+        const float* v = in + F * (m - l) - F + 1;
+        const float* t = taps + l * F;
+        for (int q = 0; q < F; ++q) acc[q] += t[q] * v[q];
+    }
+    float sum = 0.0f;
+    for (int q = 0; q < F; ++q) sum += acc[q];
+    out[m] = sum;
+}
+
+/// The same for 64 / F consecutive outputs at once: the F-sample windows of 8 / F neighbouring outputs lie side by
+/// side in memory, so one vector load takes them all and a vector of the period's taps repeated 8 / F times
+/// serves them; eight such vectors are eight independent chains instead of one. Same operations per output, same
+/// order: the same bits as downsampleOne.
+template <int F>
+[[gnu::always_inline]] inline void downsampleGroup(const float* taps, int phaseTaps, const float* in, float* out,
+                                                   int m0) noexcept {
+    constexpr int kPer = 8 / F;  // outputs per vector
+    F8 acc[8] = {};
+    for (int l = 0; l < phaseTaps; ++l) {
+        F8 t;
+        for (int j = 0; j < 8; ++j) t[j] = taps[l * F + j % F];
+        const float* v = in + F * (m0 - l) - F + 1;
+        for (int k = 0; k < 8; ++k) {
+            F8 x;
+            __builtin_memcpy(&x, v + 8 * k, sizeof(F8));
+            acc[k] += t * x;
+        }
+    }
+    for (int k = 0; k < 8; ++k)
+        for (int j = 0; j < kPer; ++j) {
+            float sum = 0.0f;
+            for (int q = 0; q < F; ++q) sum += acc[k][F * j + q];
+            out[m0 + kPer * k + j] = sum;
+        }
+}
+
+template <int F>
+[[gnu::always_inline]] inline void downsampleChannel(const float* taps, int phaseTaps, const float* in, float* out,
+                                                     int n) noexcept {
     // in[-(F (P + 1) - 1) .. F n) is valid: z[m] = sum_k h[k] in[F m - k], taken one input period (F samples,
     // contiguous) per step l, in F partial sums added at the end.
-    for (int m = 0; m < n; ++m) {
-        float acc[F] = {};
-        for (int l = 0; l < phaseTaps; ++l) {
-            const float* v = in + F * (m - l) - F + 1;
-            const float* t = taps + l * F;
-            for (int q = 0; q < F; ++q) acc[q] += t[q] * v[q];
-        }
-        float sum = 0.0f;
-        for (int q = 0; q < F; ++q) sum += acc[q];
-        out[m] = sum;
+    constexpr int kGroup = 64 / F;
+    int m = 0;
+    for (; m + kGroup <= n; m += kGroup) downsampleGroup<F>(taps, phaseTaps, in, out, m);
+    for (; m < n; ++m) downsampleOne<F>(taps, phaseTaps, in, out, m);
+}
+
+__attribute__((target_clones("arch=x86-64-v3", "default"))) void downsampleKernel(int factor, const float* taps,
+                                                                                 int phaseTaps, const float* in,
+                                                                                 float* out, int n) noexcept {
+    switch (factor) {
+        case 2: downsampleChannel<2>(taps, phaseTaps, in, out, n); break;
+        case 8: downsampleChannel<8>(taps, phaseTaps, in, out, n); break;
+        default: downsampleChannel<4>(taps, phaseTaps, in, out, n); break;
     }
 }
 }  // namespace
@@ -131,11 +217,7 @@ void Oversampler::upsample(const float* left, const float* right, int n) FOH_RT 
         float* base = base_[ch].data();
         std::memcpy(base + history, in[ch], sizeof(float) * static_cast<std::size_t>(n));
         float* out = oversampled(ch);
-        switch (factor_) {
-            case 2: upsampleChannel<2>(upTaps_.data(), phaseTaps_, base + history, out, n); break;
-            case 8: upsampleChannel<8>(upTaps_.data(), phaseTaps_, base + history, out, n); break;
-            default: upsampleChannel<4>(upTaps_.data(), phaseTaps_, base + history, out, n); break;
-        }
+        upsampleKernel(factor_, upTaps_.data(), phaseTaps_, base + history, out, n);
         std::memmove(base, base + n, sizeof(float) * static_cast<std::size_t>(history));
     }
 }
@@ -145,11 +227,7 @@ void Oversampler::downsample(float* left, float* right, int n) FOH_RT {
     float* out[kChannels] = {left, right};
     for (int ch = 0; ch < kChannels; ++ch) {
         const float* in = oversampled(ch);
-        switch (factor_) {
-            case 2: downsampleChannel<2>(downTaps_.data(), phaseTaps_, in, out[ch], n); break;
-            case 8: downsampleChannel<8>(downTaps_.data(), phaseTaps_, in, out[ch], n); break;
-            default: downsampleChannel<4>(downTaps_.data(), phaseTaps_, in, out[ch], n); break;
-        }
+        downsampleKernel(factor_, downTaps_.data(), phaseTaps_, in, out[ch], n);
         float* os = os_[ch].data();
         std::memmove(os, os + factor_ * n, sizeof(float) * static_cast<std::size_t>(downHistory_));
     }

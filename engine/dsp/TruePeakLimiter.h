@@ -117,6 +117,7 @@ private:
     float prevPeak_[2] = {};
     std::vector<float> abs_;    ///< 2 + F maxBlock: the last two |points| of the previous block, then this one's
     std::vector<float> peaks_;  ///< maxBlock: the peak detected at each input sample
+    std::vector<float> refined_;  ///< F maxBlock: the refined peak at each oversampled point (scratch)
 
     int box_ = 1;     ///< the length of each running mean
     int window_ = 1;  ///< W = 2 box - 1
