@@ -128,3 +128,18 @@ else
     note "NOTE: $xr_note; jackd says:"
     grep -h 'not finished\|XRun' "$FOH_WORK"/jackd-*.err | head -n 6 | sed 's/^/    /' || true
 fi
+
+# ---- 4. a console started from the take's own show-at-start.json never saves over it --------------------------------
+before=$(sha256sum "$take1/show-at-start.json")
+start_fohd fohd3_pid fohd3 --show "$take1/show-at-start.json"
+grep -q "belongs to a take" "$FOH_WORK/fohd3.err" || fail "fohd did not say the show belongs to a take"
+foh_cli set /ch/1/fader -20 >/dev/null || fail "foh set failed"
+foh_cli scene store "Changed" >/dev/null || fail "foh scene store failed"
+out=$(foh_cli save 2>&1) && fail "foh save over a take's show-at-start.json succeeded: $out"
+grep -q "never saved over" <<<"$out" || fail "foh save gave no reason: $out"
+out=$(foh_cli rec status) || fail "foh rec status failed: $out"
+grep -q '^/rec/status stopped' <<<"$out" || fail "foh rec status: $out"
+sleep 2.5  # longer than the autosave's 1.5 s
+stop_fohd "$fohd3_pid" fohd3
+[[ $(sha256sum "$take1/show-at-start.json") == "$before" ]] || fail "fohd wrote into the take's show-at-start.json"
+pass "fohd --show TAKE/show-at-start.json: loaded, a change and foh save leave the take's file byte for byte; foh rec status answers"
