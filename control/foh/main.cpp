@@ -247,6 +247,14 @@ int main(int argc, char** argv) {
         }
         return state.failed ? 1 : 0;
     };
+    // A request's arguments did not parse: the usage, exit 2. Frees `m`.
+    const auto usageError = [&](lo_message m) {
+        lo_message_free(m);
+        std::fputs(kUsage, stderr);
+        lo_address_free(fohd);
+        lo_server_free(server);
+        return 2;
+    };
 
     int rc = 0;
     if ((command == "set" && i + 2 < argc) || (command == "get" && i + 1 < argc)) {
@@ -292,11 +300,7 @@ int main(int argc, char** argv) {
                           : a3.empty() && a2 != "recall" && a2 != "delete" ? address
                                                           : "/scene/current";
         } else {
-            lo_message_free(m);
-            std::fputs(kUsage, stderr);
-            lo_address_free(fohd);
-            lo_server_free(server);
-            return 2;
+            return usageError(m);
         }
         rc = ask(address.c_str(), m);
     } else if (command == "rec") {
@@ -306,11 +310,7 @@ int main(int argc, char** argv) {
         if (a1 == "start" && !extra) {
             if (!a2.empty()) lo_message_add_string(m, a2.c_str());
         } else if (!((a1 == "stop" || a1 == "status") && a2.empty())) {
-            lo_message_free(m);
-            std::fputs(kUsage, stderr);
-            lo_address_free(fohd);
-            lo_server_free(server);
-            return 2;
+            return usageError(m);
         }
         state.endAt = "/rec/status";
         rc = ask(("/rec/" + a1).c_str(), m);
@@ -344,11 +344,7 @@ int main(int argc, char** argv) {
             address = "/play/vsc";
             lo_message_add_int32(m, a2 == "on" ? 1 : 0);
         } else {
-            lo_message_free(m);
-            std::fputs(kUsage, stderr);
-            lo_address_free(fohd);
-            lo_server_free(server);
-            return 2;
+            return usageError(m);
         }
         state.endAt = "/play/status";
         rc = ask(address.c_str(), m);

@@ -21,9 +21,11 @@
 #include "scenes/SceneBook.h"
 #include "scenes/ShowFile.h"
 #include "support/RtTrap.h"
+#include "support/TempDir.h"
 
 namespace fs = std::filesystem;
 using namespace foh;
+using foh::test::TempDir;
 
 namespace {
 
@@ -32,19 +34,6 @@ constexpr int kBlock = 64;
 constexpr double kRate = 48000.0;
 constexpr std::size_t kFrames = 4 * 48000;  // 4 s take
 constexpr std::size_t kLead = 2 * 48000;    // the console runs this long before the take
-
-struct TempDir {
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "foh-render-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    fs::path path;
-};
 
 /// Bursts of noise under a slow envelope, different per channel: gates open and close, compressors work.
 std::vector<float> programme(std::size_t n, unsigned seed, float level) {

@@ -9,11 +9,13 @@
 
 #include "record/PlayFeed.h"
 #include "record/RecordPlan.h"
+#include "support/CaptureSink.h"
 #include "support/Desk.h"
 #include "support/RtTrap.h"
 
 using namespace foh;
 using namespace foh::record;
+using foh::test::CaptureSink;
 
 namespace {
 /// Hands out preallocated tracks from position `at` on (silence past their end); no allocation on the audio thread.
@@ -31,17 +33,6 @@ struct VectorSource final : PlaySource {
     std::vector<std::vector<float>> tracks;
     std::size_t at = 0;
     int calls = 0;
-};
-struct CaptureSink final : RecordSink {
-    CaptureSink(std::size_t tracks, std::size_t frames) : data(tracks, std::vector<float>(frames, -99.0f)) {}
-    void write_rt(const float* const* tracks, int frames) noexcept override {
-        for (std::size_t t = 0; t < data.size(); ++t)
-            for (int i = 0; i < frames && at + static_cast<std::size_t>(i) < data[t].size(); ++i)
-                data[t][at + static_cast<std::size_t>(i)] = tracks[t][i];
-        at += static_cast<std::size_t>(frames);
-    }
-    std::vector<std::vector<float>> data;
-    std::size_t at = 0;
 };
 std::vector<float> noise(std::size_t n, unsigned seed, float scale) {
     std::vector<float> v(n);

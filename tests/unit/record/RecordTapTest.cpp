@@ -6,28 +6,13 @@
 #include <cstring>
 
 #include "record/RecordPlan.h"
+#include "support/CaptureSink.h"
 #include "support/Desk.h"
 #include "support/RtTrap.h"
 
 using namespace foh;
 using namespace foh::record;
-
-namespace {
-/// Keeps what it is handed in preallocated storage (no allocation on the audio thread).
-struct CaptureSink final : RecordSink {
-    CaptureSink(std::size_t tracks, std::size_t frames) : data(tracks, std::vector<float>(frames, -99.0f)) {}
-    void write_rt(const float* const* tracks, int frames) noexcept override {
-        for (std::size_t t = 0; t < data.size(); ++t)
-            for (int i = 0; i < frames && at + static_cast<std::size_t>(i) < data[t].size(); ++i)
-                data[t][at + static_cast<std::size_t>(i)] = tracks[t][i];
-        at += static_cast<std::size_t>(frames);
-        ++blocks;
-    }
-    std::vector<std::vector<float>> data;
-    std::size_t at = 0;
-    int blocks = 0;
-};
-}  // namespace
+using foh::test::CaptureSink;
 
 TEST_CASE("recording taps: post-trim, pre- and post-fader channels, main and a bus, every block", "[record]") {
     GraphConfig config;

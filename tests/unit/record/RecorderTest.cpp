@@ -23,24 +23,13 @@
 #include "record/TrackFile.h"
 #include "rt/Realtime.h"
 #include "support/RtTrap.h"
+#include "support/TempDir.h"
 
 using namespace foh::record;
 namespace fs = std::filesystem;
+using foh::test::TempDir;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "foh-record-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 /// Track t's sample at frame n: k / 2^23 with k in [-2^23, 2^23), exactly representable in 24-bit, distinct per track.
 float signal(int t, std::uint64_t n) {

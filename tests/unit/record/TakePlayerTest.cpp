@@ -15,27 +15,18 @@
 #include "record/RecordPlan.h"
 #include "record/Recorder.h"
 #include "record/TakePlayer.h"
+#include "support/CaptureSink.h"
 #include "support/Desk.h"
 #include "support/RtTrap.h"
+#include "support/TempDir.h"
 
 using namespace foh;
 using namespace foh::record;
 namespace fs = std::filesystem;
+using foh::test::CaptureSink;
+using foh::test::TempDir;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string tmpl = (fs::temp_directory_path() / "foh-player-XXXXXX").string();
-        REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 /// Track t's sample at take frame n: distinct per track and per frame, never 0 (so silence is told apart).
 float signal(int t, std::uint64_t n) {
@@ -76,18 +67,6 @@ fs::path writeTake(const fs::path& root, int channels, std::uint64_t frames, boo
     REQUIRE(rec.status().framesWritten == (frames + 63) / 64 * 64);  // whole blocks
     return cfg.folder;
 }
-
-struct CaptureSink final : RecordSink {
-    CaptureSink(std::size_t tracks, std::size_t frames) : data(tracks, std::vector<float>(frames, -99.0f)) {}
-    void write_rt(const float* const* tracks, int frames) noexcept override {
-        for (std::size_t t = 0; t < data.size(); ++t)
-            for (int i = 0; i < frames && at + static_cast<std::size_t>(i) < data[t].size(); ++i)
-                data[t][at + static_cast<std::size_t>(i)] = tracks[t][i];
-        at += static_cast<std::size_t>(frames);
-    }
-    std::vector<std::vector<float>> data;
-    std::size_t at = 0;
-};
 
 /// The console with `channels` channels on playback (trim +6 dB and polarity inverted live: a post-trim track
 /// must not get them again), the player's feed attached and channels 1..`recorded` recorded at the post-trim tap.
