@@ -67,7 +67,7 @@ if [[ ${xruns:-0} == 0 ]]; then
 elif [[ ${FOH_STRICT_XRUNS:-0} == 1 ]]; then
     fail "fohd reported $xruns xruns (FOH_STRICT_XRUNS=1)"
 else
-    note "NOTE: fohd reported $xruns xruns (machine stalls on this VM: docs/BENCHMARKS.md)"
+    note "NOTE: fohd reported $xruns xruns (this test has no stall probe; on this VM see docs/BENCHMARKS.md, \"OSC flood and xruns\")"
 fi
 stop "$fohd_pid"
 ((REAP_RC == 0)) || fail "fohd exited with $REAP_RC"
